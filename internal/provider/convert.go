@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+// optionalString maps the registry's "" (unset) to null, so that an unset
+// optional attribute reads back as unset.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// tagsToRegistry keeps null (nil) and empty apart.
+func tagsToRegistry(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	tags := map[string]string{}
+	diags.Append(m.ElementsAs(ctx, &tags, false)...)
+	return tags
+}
+
+func tagsFromRegistry(ctx context.Context, tags map[string]string, diags *diag.Diagnostics) types.Map {
+	if tags == nil {
+		return types.MapNull(types.StringType)
+	}
+	m, d := types.MapValueFrom(ctx, types.StringType, tags)
+	diags.Append(d...)
+	return m
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// checkNew adds an error when an object the plan creates already exists.
+func checkNew(ctx context.Context, reg *registry.Registry, obj registry.Ref, diags *diag.Diagnostics) {
+	ps, err := reg.CheckNew(ctx, obj)
+	if err != nil {
+		addRegistryError(diags, "check "+obj.String(), err)
+		return
+	}
+	addProblems(diags, ps, false)
+}
+
+// warnDependents warns, when the plan deletes obj, of what still references
+// it: the delete itself will be refused at apply (F2).
+func warnDependents(ctx context.Context, reg *registry.Registry, obj registry.Ref, diags *diag.Diagnostics) {
+	ps, err := reg.DependentsProblems(ctx, obj)
+	if err != nil {
+		addRegistryError(diags, "check what references "+obj.String(), err)
+		return
+	}
+	addProblems(diags, ps, true)
+}

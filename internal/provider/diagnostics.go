@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+// The wording of every diagnostic the provider adds lives here: a summary,
+// what is wrong in the user's terms and the fix (from the registry's rule),
+// then the underlying error.
+
+// attrPath turns a registry path into a Terraform attribute path under base.
+func attrPath(base path.Path, p registry.Path) path.Path {
+	for _, step := range p {
+		switch s := step.(type) {
+		case string:
+			base = base.AtName(s)
+		case int:
+			base = base.AtListIndex(s)
+		}
+	}
+	return base
+}
+
+// addProblems adds the registry's problems as diagnostics. asWarnings turns
+// errors into warnings (F2 at plan time: the delete is refused at apply).
+func addProblems(diags *diag.Diagnostics, ps registry.Problems, asWarnings bool) {
+	for _, p := range ps {
+		summary := p.Summary
+		if p.Rule != "" {
+			summary += " (rule " + p.Rule + ")"
+		}
+		warn := asWarnings || p.Severity == registry.SeverityWarning
+		switch {
+		case len(p.Path) == 0 && warn:
+			diags.AddWarning(summary, p.Detail)
+		case len(p.Path) == 0:
+			diags.AddError(summary, p.Detail)
+		case warn:
+			diags.AddAttributeWarning(attrPath(path.Empty(), p.Path), summary, p.Detail)
+		default:
+			diags.AddAttributeError(attrPath(path.Empty(), p.Path), summary, p.Detail)
+		}
+	}
+}
+
+// addRegistryError turns an error of a registry call into diagnostics. what
+// says what the provider was doing, such as "create feature version
+// transactions/2".
+func addRegistryError(diags *diag.Diagnostics, what string, err error) {
+	var ruleErr *registry.RuleError
+	var exists *registry.AlreadyExistsError
+	var notFound *registry.NotFoundError
+	var conflict *registry.ConflictError
+	switch {
+	case errors.As(err, &ruleErr):
+		addProblems(diags, ruleErr.Problems, false)
+	case errors.As(err, &exists):
+		diags.AddError("Cannot "+what+": it already exists", exists.Error())
+	case errors.As(err, &notFound):
+		diags.AddError("Cannot "+what+": not found", notFound.Error())
+	case errors.As(err, &conflict):
+		diags.AddError("Cannot "+what+": concurrent change", conflict.Error())
+	default:
+		diags.AddError("Cannot "+what, "The registry returned an error: "+err.Error())
+	}
+}
+
+func quote(s string) string { return strconv.Quote(s) }

@@ -1,0 +1,236 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+var (
+	_ resource.Resource                = &featureGroupResource{}
+	_ resource.ResourceWithConfigure   = &featureGroupResource{}
+	_ resource.ResourceWithImportState = &featureGroupResource{}
+	_ resource.ResourceWithModifyPlan  = &featureGroupResource{}
+)
+
+// NewFeatureGroupResource returns the mlops_feature_group resource.
+func NewFeatureGroupResource() resource.Resource { return &featureGroupResource{} }
+
+type featureGroupResource struct {
+	resourceBase
+}
+
+type featureGroupModel struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	PrimaryKey    types.List   `tfsdk:"primary_key"`
+	EventTime     types.String `tfsdk:"event_time"`
+	OnlineEnabled types.Bool   `tfsdk:"online_enabled"`
+	Description   types.String `tfsdk:"description"`
+	Tags          types.Map    `tfsdk:"tags"`
+	CreatedAt     types.String `tfsdk:"created_at"`
+}
+
+func (r *featureGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_feature_group"
+}
+
+func (r *featureGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A feature group: a set of features about one entity, keyed by `primary_key`. " +
+			"Its schemas are versioned by `mlops_feature_version`. A group is deleted only when it has no versions left (rule F2).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The feature group's id: its name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name, unique in the environment; must match `" + registry.NamePattern + "`. Changing it creates a new group.",
+				Required:            true,
+				Validators:          []validator.String{nameValidator("feature group name")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"primary_key": schema.ListAttribute{
+				MarkdownDescription: "Names of the entity key features, at least one. Every version must include them. Changing it creates a new group.",
+				Required:            true,
+				ElementType:         types.StringType,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					uniqueStrings(),
+					listvalidator.ValueStringsAre(nameValidator("feature name")),
+				},
+				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+			},
+			"event_time": schema.StringAttribute{
+				MarkdownDescription: "Name of the event-time feature. Every version must include it. Changing it creates a new group.",
+				Optional:            true,
+				Validators:          []validator.String{nameValidator("feature name")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"online_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the group is served from the online store. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free-text description. Leave it unset rather than empty.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Free-form string tags. An empty map and an unset one are kept apart.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the group was created in the registry (RFC 3339, UTC).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *featureGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan featureGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	g, diags := plan.toRegistry(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.reg.CreateFeatureGroup(ctx, g)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "create feature group "+quote(g.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, created, &resp.Diagnostics))...)
+}
+
+func (r *featureGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state featureGroupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := r.reg.FeatureGroup(ctx, state.ID.ValueString())
+	if registry.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "read feature group "+quote(state.ID.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, g, &resp.Diagnostics))...)
+}
+
+func (r *featureGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan featureGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	g, diags := plan.toRegistry(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := r.reg.UpdateFeatureGroup(ctx, g)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "update feature group "+quote(g.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, updated, &resp.Diagnostics))...)
+}
+
+func (r *featureGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state featureGroupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.reg.DeleteFeatureGroup(ctx, state.ID.ValueString()); err != nil {
+		addRegistryError(&resp.Diagnostics, "delete feature group "+quote(state.ID.ValueString()), err)
+	}
+}
+
+func (r *featureGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !registry.ValidName(req.ID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			"A feature group is imported by its name, which must match "+registry.NamePattern+"; got "+quote(req.ID)+".")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// ModifyPlan runs the registry's checks when their inputs are known: a new
+// group must not exist yet, and a deleted one warns of its versions (F2).
+func (r *featureGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.reg == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		var state featureGroupModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: state.ID.ValueString()}, &resp.Diagnostics)
+		return
+	}
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	if name.IsUnknown() || name.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var prior types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &prior)...)
+		warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: prior.ValueString()}, &resp.Diagnostics)
+		if prior.Equal(name) {
+			return // replaced under the same name: the old one is deleted first
+		}
+	}
+	checkNew(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: name.ValueString()}, &resp.Diagnostics)
+}
+
+func (m featureGroupModel) toRegistry(ctx context.Context) (registry.FeatureGroup, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	g := registry.FeatureGroup{
+		Name:          m.Name.ValueString(),
+		EventTime:     m.EventTime.ValueString(),
+		OnlineEnabled: m.OnlineEnabled.ValueBool(),
+		Description:   m.Description.ValueString(),
+	}
+	diags.Append(m.PrimaryKey.ElementsAs(ctx, &g.PrimaryKey, false)...)
+	g.Tags = tagsToRegistry(ctx, m.Tags, &diags)
+	return g, diags
+}
+
+func featureGroupFromRegistry(ctx context.Context, g registry.FeatureGroup, diags *diag.Diagnostics) featureGroupModel {
+	pk, d := types.ListValueFrom(ctx, types.StringType, g.PrimaryKey)
+	diags.Append(d...)
+	return featureGroupModel{
+		ID:            types.StringValue(g.ID()),
+		Name:          types.StringValue(g.Name),
+		PrimaryKey:    pk,
+		EventTime:     optionalString(g.EventTime),
+		OnlineEnabled: types.BoolValue(g.OnlineEnabled),
+		Description:   optionalString(g.Description),
+		Tags:          tagsFromRegistry(ctx, g.Tags, diags),
+		CreatedAt:     types.StringValue(formatTime(g.CreatedAt)),
+	}
+}

@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+var (
+	_ datasource.DataSource              = &featureVersionDataSource{}
+	_ datasource.DataSourceWithConfigure = &featureVersionDataSource{}
+)
+
+// NewFeatureVersionDataSource returns the mlops_feature_version data source.
+func NewFeatureVersionDataSource() datasource.DataSource { return &featureVersionDataSource{} }
+
+type featureVersionDataSource struct {
+	dataSourceBase
+}
+
+type featureVersionDataModel struct {
+	FeatureGroup types.String `tfsdk:"feature_group"`
+	Version      types.Int64  `tfsdk:"version"`
+	ID           types.String `tfsdk:"id"`
+	Features     types.List   `tfsdk:"features"`
+	Deprecated   types.Bool   `tfsdk:"deprecated"`
+	Description  types.String `tfsdk:"description"`
+	SchemaHash   types.String `tfsdk:"schema_hash"`
+	CreatedAt    types.String `tfsdk:"created_at"`
+}
+
+func (d *featureVersionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_feature_version"
+}
+
+func (d *featureVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up a feature version of the provider's environment: a given version, or without `version` " +
+			"the highest version that is not deprecated.",
+		Attributes: map[string]schema.Attribute{
+			"feature_group": schema.StringAttribute{
+				MarkdownDescription: "Name of the feature group.",
+				Required:            true,
+				Validators:          []validator.String{nameValidator("feature group name")},
+			},
+			"version": schema.Int64Attribute{
+				MarkdownDescription: "Version to look up. Unset: the highest non-deprecated version, which this attribute then holds.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"id": schema.StringAttribute{MarkdownDescription: "The feature version's id, `<feature group>/<version>`.", Computed: true},
+			"features": schema.ListNestedAttribute{
+				MarkdownDescription: "The schema, in order.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"name":        schema.StringAttribute{MarkdownDescription: "Feature name.", Computed: true},
+						"type":        schema.StringAttribute{MarkdownDescription: "Feature type, as written when it was declared.", Computed: true, CustomType: featureTypeType{}},
+						"description": schema.StringAttribute{MarkdownDescription: "Free-text description.", Computed: true},
+					},
+				},
+			},
+			"deprecated":  schema.BoolAttribute{MarkdownDescription: "Whether the version is deprecated.", Computed: true},
+			"description": schema.StringAttribute{MarkdownDescription: "Free-text description.", Computed: true},
+			"schema_hash": schema.StringAttribute{MarkdownDescription: "SHA-256 of the canonical schema.", Computed: true},
+			"created_at":  schema.StringAttribute{MarkdownDescription: "When the version was created (RFC 3339, UTC).", Computed: true},
+		},
+	}
+}
+
+func (d *featureVersionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg featureVersionDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var (
+		v   registry.FeatureVersion
+		err error
+	)
+	if cfg.Version.IsNull() {
+		v, err = d.reg.LatestFeatureVersion(ctx, cfg.FeatureGroup.ValueString())
+	} else {
+		v, err = d.reg.FeatureVersion(ctx, cfg.FeatureGroup.ValueString(), cfg.Version.ValueInt64())
+	}
+	if err != nil {
+		addLookupError(&resp.Diagnostics, "feature version", err)
+		return
+	}
+	m := featureVersionFromRegistry(v, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionDataModel{
+		FeatureGroup: cfg.FeatureGroup,
+		Version:      m.Version,
+		ID:           m.ID,
+		Features:     m.Features,
+		Deprecated:   m.Deprecated,
+		Description:  m.Description,
+		SchemaHash:   m.SchemaHash,
+		CreatedAt:    m.CreatedAt,
+	})...)
+}

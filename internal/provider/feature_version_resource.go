@@ -1,0 +1,357 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+var (
+	_ resource.Resource                = &featureVersionResource{}
+	_ resource.ResourceWithConfigure   = &featureVersionResource{}
+	_ resource.ResourceWithImportState = &featureVersionResource{}
+	_ resource.ResourceWithModifyPlan  = &featureVersionResource{}
+)
+
+// NewFeatureVersionResource returns the mlops_feature_version resource.
+func NewFeatureVersionResource() resource.Resource { return &featureVersionResource{} }
+
+type featureVersionResource struct {
+	resourceBase
+}
+
+type featureVersionModel struct {
+	ID             types.String `tfsdk:"id"`
+	FeatureGroupID types.String `tfsdk:"feature_group_id"`
+	Version        types.Int64  `tfsdk:"version"`
+	Features       types.List   `tfsdk:"features"`
+	Deprecated     types.Bool   `tfsdk:"deprecated"`
+	Description    types.String `tfsdk:"description"`
+	SchemaHash     types.String `tfsdk:"schema_hash"`
+	CreatedAt      types.String `tfsdk:"created_at"`
+}
+
+type featureModel struct {
+	Name        types.String     `tfsdk:"name"`
+	Type        featureTypeValue `tfsdk:"type"`
+	Description types.String     `tfsdk:"description"`
+}
+
+var featureAttrTypes = map[string]attr.Type{
+	"name":        types.StringType,
+	"type":        featureTypeType{},
+	"description": types.StringType,
+}
+
+func (r *featureVersionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_feature_version"
+}
+
+func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A version of a feature group's schema. Its features only grow in place, by appending at the end (rule F1); " +
+			"any other change is a new version. The features must include the group's `primary_key` and `event_time` (rule F3). " +
+			"A version that something still references is not deleted (rule F2).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The feature version's id, `<feature group>/<version>`, such as `transactions/2`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"feature_group_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the feature group, usually `mlops_feature_group.<name>.id`. Changing it creates a new version.",
+				Required:            true,
+				Validators:          []validator.String{nameValidator("feature group id")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"version": schema.Int64Attribute{
+				MarkdownDescription: "Version number, 1 or more, chosen explicitly. Changing it creates a new version.",
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"features": schema.ListNestedAttribute{
+				MarkdownDescription: "The schema, in order. Names are unique. New features may be appended in place; " +
+					"removing, renaming, reordering or retyping a feature needs a new version.",
+				Required: true,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					uniqueFeatureNames{},
+				},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"name": schema.StringAttribute{
+							MarkdownDescription: "Feature name; must match `" + registry.NamePattern + "`.",
+							Required:            true,
+							Validators:          []validator.String{nameValidator("feature name")},
+						},
+						"type": schema.StringAttribute{
+							MarkdownDescription: "Feature type: " + registry.FeatureTypeSyntax + ".",
+							Required:            true,
+							CustomType:          featureTypeType{},
+						},
+						"description": schema.StringAttribute{
+							MarkdownDescription: "Free-text description; may change in place.",
+							Optional:            true,
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+					},
+				},
+			},
+			"deprecated": schema.BoolAttribute{
+				MarkdownDescription: "Marks the version as deprecated: readers get a warning, and the `mlops_feature_version` data source " +
+					"skips it when it looks for the latest version. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free-text description.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"schema_hash": schema.StringAttribute{
+				MarkdownDescription: "`sha256:` and the hex SHA-256 of the canonical schema: each feature's name and canonical type, in order. " +
+					"Descriptions are not part of it. Known at plan time.",
+				Computed: true,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the version was created in the registry (RFC 3339, UTC).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *featureVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan featureVersionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	v, diags := plan.toRegistry(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.reg.CreateFeatureVersion(ctx, v)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "create feature version "+quote(v.ID()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(created, &resp.Diagnostics))...)
+}
+
+func (r *featureVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state featureVersionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	group, version, err := registry.ParseFeatureVersionID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid feature version id", err.Error())
+		return
+	}
+	v, err := r.reg.FeatureVersion(ctx, group, version)
+	if registry.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "read feature version "+quote(state.ID.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(v, &resp.Diagnostics))...)
+}
+
+func (r *featureVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan featureVersionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	v, diags := plan.toRegistry(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := r.reg.UpdateFeatureVersion(ctx, v)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "update feature version "+quote(v.ID()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(updated, &resp.Diagnostics))...)
+}
+
+func (r *featureVersionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state featureVersionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	group, version, err := registry.ParseFeatureVersionID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid feature version id", err.Error())
+		return
+	}
+	if err := r.reg.DeleteFeatureVersion(ctx, group, version); err != nil {
+		addRegistryError(&resp.Diagnostics, "delete feature version "+quote(state.ID.ValueString()), err)
+	}
+}
+
+func (r *featureVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	group, version, err := registry.ParseFeatureVersionID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("feature_group_id"), group)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
+}
+
+// ModifyPlan computes schema_hash and runs the registry's checks whose
+// inputs are known: the group exists and the features cover its keys (F3),
+// a new version does not exist yet, an in-place change only appends (F1),
+// and a deleted version warns of what references it (F2).
+func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		if r.reg != nil {
+			var state featureVersionModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+			warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureVersion, ID: state.ID.ValueString()}, &resp.Diagnostics)
+		}
+		return
+	}
+	var plan featureVersionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	features, known := featuresFromList(ctx, plan.Features, &resp.Diagnostics)
+	if known {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("schema_hash"), registry.SchemaHash(features))...)
+	}
+	if r.reg == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	create := req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0
+	if !create && !known {
+		return
+	}
+	p := registry.FeatureVersionPlan{Create: create}
+	if !plan.FeatureGroupID.IsUnknown() {
+		p.Group = plan.FeatureGroupID.ValueString()
+	}
+	if !plan.Version.IsUnknown() {
+		p.Version = plan.Version.ValueInt64()
+	}
+	if known {
+		p.Features = features
+	}
+	if !create {
+		var state featureVersionModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		stateFeatures, _ := featuresFromList(ctx, state.Features, &resp.Diagnostics)
+		if featuresIdentical(stateFeatures, features) {
+			return // no schema change: nothing for the registry to check
+		}
+	}
+	ps, err := r.reg.CheckFeatureVersionPlan(ctx, p)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "check feature version", err)
+		return
+	}
+	addProblems(&resp.Diagnostics, ps, false)
+}
+
+func (m featureVersionModel) toRegistry(ctx context.Context) (registry.FeatureVersion, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	features, _ := featuresFromList(ctx, m.Features, &diags)
+	return registry.FeatureVersion{
+		Group:       m.FeatureGroupID.ValueString(),
+		Version:     m.Version.ValueInt64(),
+		Features:    features,
+		Deprecated:  m.Deprecated.ValueBool(),
+		Description: m.Description.ValueString(),
+	}, diags
+}
+
+func featureVersionFromRegistry(v registry.FeatureVersion, diags *diag.Diagnostics) featureVersionModel {
+	return featureVersionModel{
+		ID:             types.StringValue(v.ID()),
+		FeatureGroupID: types.StringValue(v.Group),
+		Version:        types.Int64Value(v.Version),
+		Features:       featuresToList(v.Features, diags),
+		Deprecated:     types.BoolValue(v.Deprecated),
+		Description:    optionalString(v.Description),
+		SchemaHash:     types.StringValue(v.SchemaHash),
+		CreatedAt:      types.StringValue(formatTime(v.CreatedAt)),
+	}
+}
+
+// featuresFromList converts a features list. known is false when the list
+// or any name or type in it is not known yet.
+func featuresFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) ([]registry.Feature, bool) {
+	if l.IsNull() || l.IsUnknown() {
+		return nil, false
+	}
+	for _, e := range l.Elements() {
+		if e.IsUnknown() {
+			return nil, false
+		}
+	}
+	var models []featureModel
+	diags.Append(l.ElementsAs(ctx, &models, false)...)
+	features := make([]registry.Feature, len(models))
+	known := true
+	for i, m := range models {
+		if m.Name.IsUnknown() || m.Type.IsUnknown() {
+			known = false
+		}
+		features[i] = registry.Feature{Name: m.Name.ValueString(), Type: m.Type.ValueString(), Description: m.Description.ValueString()}
+	}
+	return features, known
+}
+
+func featuresToList(features []registry.Feature, diags *diag.Diagnostics) types.List {
+	objType := types.ObjectType{AttrTypes: featureAttrTypes}
+	elems := make([]attr.Value, len(features))
+	for i, f := range features {
+		obj, d := types.ObjectValue(featureAttrTypes, map[string]attr.Value{
+			"name":        types.StringValue(f.Name),
+			"type":        newFeatureTypeValue(f.Type),
+			"description": optionalString(f.Description),
+		})
+		diags.Append(d...)
+		elems[i] = obj
+	}
+	l, d := types.ListValue(objType, elems)
+	diags.Append(d...)
+	return l
+}
+
+// featuresIdentical reports whether two feature lists have the same names
+// and types in the same order (descriptions aside).
+func featuresIdentical(a, b []registry.Feature) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Type != b[i].Type {
+			return false
+		}
+	}
+	return true
+}

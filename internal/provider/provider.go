@@ -1,0 +1,184 @@
+// Package provider is the Terraform side of the mlops provider: schemas,
+// plan modification, the mapping of CRUD onto internal/registry, and
+// diagnostics. Rules live in internal/registry.
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/stores"
+)
+
+// Environment variables that configure the provider when its attributes are
+// not set.
+const (
+	EnvRegistry    = "MLOPS_REGISTRY"
+	EnvEnvironment = "MLOPS_ENVIRONMENT"
+	EnvActor       = "MLOPS_ACTOR"
+)
+
+var (
+	_ provider.Provider              = &mlopsProvider{}
+	_ provider.ProviderWithFunctions = &mlopsProvider{}
+)
+
+// New returns the provider factory.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &mlopsProvider{version: version} }
+}
+
+type mlopsProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Registry    types.String `tfsdk:"registry"`
+	Environment types.String `tfsdk:"environment"`
+	Actor       types.String `tfsdk:"actor"`
+}
+
+func (p *mlopsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "mlops"
+	resp.Version = p.version
+}
+
+func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the artifacts of an ML system — feature groups and versioned feature schemas — " +
+			"in an ML registry, and refuses at plan time the changes that would break what is running.",
+		Attributes: map[string]schema.Attribute{
+			"registry": schema.StringAttribute{
+				MarkdownDescription: "Registry URL: `sqlite://relative/path.db`, `sqlite:///absolute/path.db`. " +
+					"Falls back to the `" + EnvRegistry + "` environment variable, then to the embedded default, a SQLite file `" +
+					registry.DefaultRegistryFile + "` in the working directory.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "Environment that namespaces every object, usually `terraform.workspace`. Must match `" +
+					registry.EnvironmentPattern + "`. Falls back to `" + EnvEnvironment + "`, then to `" + registry.DefaultEnvironment + "`.",
+				Optional:   true,
+				Validators: []validator.String{environmentValidator()},
+			},
+			"actor": schema.StringAttribute{
+				MarkdownDescription: "Who is recorded in the registry's audit trail for each write. Falls back to `" + EnvActor +
+					"`, then to the operating-system user.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		},
+	}
+}
+
+func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]types.String{"registry": cfg.Registry, "environment": cfg.Environment, "actor": cfg.Actor} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider "+name,
+				"The provider's "+name+" is not known until apply, but the provider needs it to plan. Set it to a value known at plan time, or leave it unset and use the "+
+					envVarOf(name)+" environment variable.")
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	url := valueOrEnv(cfg.Registry, EnvRegistry)
+	env := valueOrEnv(cfg.Environment, EnvEnvironment)
+	if env == "" {
+		env = registry.DefaultEnvironment
+	}
+	actor := valueOrEnv(cfg.Actor, EnvActor)
+
+	if !registry.ValidEnvironment(env) {
+		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Invalid environment",
+			"Environment "+quote(env)+" (from the provider block or "+EnvEnvironment+") must match "+registry.EnvironmentPattern+
+				": lower-case letters, digits and dashes, starting with a letter.")
+		return
+	}
+	loc, err := registry.ParseRegistryURL(url)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("registry"), "Invalid registry URL", err.Error())
+		return
+	}
+
+	ctx = tflog.MaskMessageStrings(ctx, url)
+	tflog.Debug(ctx, "opening the registry", map[string]any{"registry": registry.RedactURL(url), "scheme": loc.Scheme, "environment": env})
+	logger := registryLogger()
+	store, err := stores.Open(ctx, loc, logger)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("registry"), "Cannot open the registry",
+			"The provider could not open the registry "+quote(registry.RedactURL(url))+": "+err.Error())
+		return
+	}
+	reg, err := registry.New(store, registry.Options{Environment: env, Actor: actor, Logger: logger})
+	if err != nil {
+		_ = store.Close()
+		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Invalid environment", err.Error())
+		return
+	}
+	resp.ResourceData = reg
+	resp.DataSourceData = reg
+}
+
+func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewFeatureGroupResource,
+		NewFeatureVersionResource,
+	}
+}
+
+func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewFeatureGroupDataSource,
+		NewFeatureVersionDataSource,
+	}
+}
+
+func (p *mlopsProvider) Functions(_ context.Context) []func() function.Function {
+	return nil
+}
+
+func valueOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func envVarOf(attr string) string {
+	return "MLOPS_" + strings.ToUpper(attr)
+}
+
+// registryLogger is the go-hclog logger handed to the registry and its
+// store: JSON lines on stderr, which Terraform shows under TF_LOG /
+// TF_LOG_PROVIDER like the provider's own logs.
+func registryLogger() hclog.Logger {
+	level := hclog.LevelFromString(os.Getenv("TF_LOG_PROVIDER"))
+	if level == hclog.NoLevel {
+		level = hclog.LevelFromString(os.Getenv("TF_LOG"))
+	}
+	if level == hclog.NoLevel {
+		return hclog.NewNullLogger()
+	}
+	return hclog.New(&hclog.LoggerOptions{Name: "mlops.registry", Level: level, JSONFormat: true, Output: os.Stderr})
+}

@@ -1,0 +1,61 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+// The validators check at `terraform validate` what the configuration alone
+// shows. Patterns and checks come from internal/registry.
+
+func nameValidator(what string) validator.String {
+	return stringvalidator.RegexMatches(regexp.MustCompile(registry.NamePattern),
+		"must be a valid "+what+": lower-case letters, digits and underscores, starting with a letter, at most 63 characters")
+}
+
+func environmentValidator() validator.String {
+	return stringvalidator.RegexMatches(regexp.MustCompile(registry.EnvironmentPattern),
+		"must be a valid environment name: lower-case letters, digits and dashes, starting with a letter, at most 63 characters")
+}
+
+// uniqueFeatureNames refuses a features list that names a feature twice (F3).
+type uniqueFeatureNames struct{}
+
+var _ validator.List = uniqueFeatureNames{}
+
+func (uniqueFeatureNames) Description(context.Context) string {
+	return "feature names must be unique"
+}
+
+func (v uniqueFeatureNames) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (uniqueFeatureNames) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	names := make([]*string, len(elems))
+	for i, e := range elems {
+		obj, ok := e.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		if n, ok := obj.Attributes()["name"].(types.String); ok && !n.IsNull() && !n.IsUnknown() {
+			s := n.ValueString()
+			names[i] = &s
+		}
+	}
+	ps := registry.CheckDuplicateFeatureNames(names)
+	for _, p := range ps {
+		resp.Diagnostics.AddAttributeError(attrPath(req.Path.ParentPath(), p.Path), p.Summary+" (rule "+p.Rule+")", p.Detail)
+	}
+}
+
+func uniqueStrings() validator.List { return listvalidator.UniqueValues() }

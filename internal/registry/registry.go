@@ -1,0 +1,141 @@
+// Package registry is the domain of the mlops provider: feature groups,
+// feature versions and the rules between them. It knows nothing of
+// Terraform: the provider calls its checks at plan time, and every write
+// runs the same checks again inside one store transaction.
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// Options configure a Registry.
+type Options struct {
+	// Environment namespaces every object; DefaultEnvironment when empty.
+	Environment string
+	// Actor is recorded in the audit trail; DefaultActor() when empty.
+	Actor string
+	// Logger receives debug logs of writes and their timings.
+	Logger hclog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Registry is one environment's view of a registry store.
+type Registry struct {
+	store Store
+	env   string
+	actor string
+	log   hclog.Logger
+	now   func() time.Time
+}
+
+// New returns a Registry over store for one environment.
+func New(store Store, opts Options) (*Registry, error) {
+	env := opts.Environment
+	if env == "" {
+		env = DefaultEnvironment
+	}
+	if !ValidEnvironment(env) {
+		return nil, fmt.Errorf("environment %q is not valid: it must match %s (lower-case letters, digits and dashes, starting with a letter)", env, EnvironmentPattern)
+	}
+	r := &Registry{store: store, env: env, actor: opts.Actor, log: opts.Logger, now: opts.Now}
+	if r.actor == "" {
+		r.actor = DefaultActor()
+	}
+	if r.log == nil {
+		r.log = hclog.NewNullLogger()
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	return r, nil
+}
+
+// DefaultActor is the audit actor when none is configured: the OS user.
+func DefaultActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// Environment is the environment this Registry reads and writes.
+func (r *Registry) Environment() string { return r.env }
+
+// Close closes the underlying store.
+func (r *Registry) Close() error { return r.store.Close() }
+
+// timestamp is the registry's clock, at the precision it stores.
+func (r *Registry) timestamp() time.Time { return r.now().UTC().Truncate(time.Second) }
+
+// write runs fn in one store transaction and records the audit row of the
+// change fn reports. fn returns the object before and after (nil on create
+// and delete respectively).
+func (r *Registry) write(ctx context.Context, kind Kind, id, action string, fn func(Tx) (before, after any, err error)) error {
+	start := time.Now()
+	err := r.store.Update(ctx, func(tx Tx) error {
+		before, after, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		rec := AuditRecord{Environment: r.env, Kind: kind, ObjectID: id, Action: action, At: r.timestamp(), Actor: r.actor}
+		if rec.Before, err = auditJSON(before); err != nil {
+			return err
+		}
+		if rec.After, err = auditJSON(after); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, rec)
+	})
+	r.log.Debug("registry write", "environment", r.env, "kind", string(kind), "id", id, "action", action,
+		"duration", time.Since(start).String(), "error", errString(err))
+	return err
+}
+
+func (r *Registry) view(ctx context.Context, what string, fn func(Tx) error) error {
+	start := time.Now()
+	err := r.store.View(ctx, fn)
+	r.log.Trace("registry read", "environment", r.env, "what", what, "duration", time.Since(start).String(), "error", errString(err))
+	return err
+}
+
+// Audit returns the audit trail of one object of this environment.
+func (r *Registry) Audit(ctx context.Context, kind Kind, id string) ([]AuditRecord, error) {
+	var recs []AuditRecord
+	err := r.view(ctx, "audit", func(tx Tx) error {
+		var err error
+		recs, err = tx.Audit(ctx, r.env, kind, id)
+		return err
+	})
+	return recs, err
+}
+
+func auditJSON(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encoding the audit record: %w", err)
+	}
+	return string(b), nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func isNotFound(err error) bool { return IsNotFound(err) }

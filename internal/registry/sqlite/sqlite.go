@@ -1,0 +1,83 @@
+// Package sqlite is the embedded registry store: one SQLite file, pure Go
+// (modernc.org/sqlite), in WAL mode. Every write transaction starts with
+// BEGIN IMMEDIATE and waits up to BusyTimeout for another writer, so that
+// Terraform's parallel operations never see "database is locked".
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlstore"
+)
+
+// BusyTimeout is how long a write waits for another writer to finish.
+const BusyTimeout = 30 * time.Second
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Dialect is the SQLite dialect of the shared SQL store.
+func Dialect() sqlstore.Dialect {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory always exists
+	}
+	return sqlstore.Dialect{Name: goose.DialectSQLite3, Migrations: sub}
+}
+
+// Open opens (creating it if needed) the registry file at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string, log hclog.Logger) (*sqlstore.Store, error) {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("creating the registry directory %s: %w", dir, err)
+		}
+	}
+	lock, err := openLock(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening the registry %s: %w", path, err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		_ = lock.Close()
+		return nil, fmt.Errorf("opening the registry %s: %w", path, err)
+	}
+	if err := migrate(ctx, db, lock, path, log); err != nil {
+		_ = db.Close()
+		_ = lock.Close()
+		return nil, err
+	}
+	s := sqlstore.New(db, Dialect(), log)
+	s.OnClose(lock.Close)
+	return s, nil
+}
+
+// migrate runs the schema check under an exclusive lock, so that two
+// processes opening a new registry at once do not both create its schema.
+func migrate(ctx context.Context, db *sql.DB, lock *fileLock, path string, log hclog.Logger) error {
+	if err := lock.Lock(); err != nil {
+		return fmt.Errorf("locking the registry %s for its schema check: %w", path, err)
+	}
+	defer lock.Unlock()
+	if err := sqlstore.Migrate(ctx, db, Dialect(), log); err != nil {
+		return fmt.Errorf("registry %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,22 @@
+// Package stores opens the registry store a registry URL names.
+package stores
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlite"
+)
+
+// Open opens the store at loc.
+func Open(ctx context.Context, loc registry.Location, log hclog.Logger) (registry.Store, error) {
+	switch loc.Scheme {
+	case "sqlite":
+		return sqlite.Open(ctx, loc.Path, log)
+	default:
+		return nil, fmt.Errorf("registry scheme %q is not supported by this provider version: use sqlite://path", loc.Scheme)
+	}
+}

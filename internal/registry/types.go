@@ -1,0 +1,115 @@
+package registry
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind names a kind of registry object, in the words diagnostics use.
+type Kind string
+
+// The kinds of registry object.
+const (
+	KindFeatureGroup   Kind = "feature group"
+	KindFeatureVersion Kind = "feature version"
+)
+
+// Ref names one object of an environment.
+type Ref struct {
+	Kind Kind
+	ID   string
+}
+
+func (r Ref) String() string { return fmt.Sprintf("%s %q", r.Kind, r.ID) }
+
+var (
+	nameRE        = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	environmentRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+)
+
+// NamePattern is the pattern of feature group and feature names.
+const NamePattern = `^[a-z][a-z0-9_]{0,62}$`
+
+// EnvironmentPattern is the pattern of environment names.
+const EnvironmentPattern = `^[a-z][a-z0-9-]{0,62}$`
+
+// DefaultEnvironment is the environment used when none is configured.
+const DefaultEnvironment = "default"
+
+// ValidName reports whether s is a valid feature group or feature name.
+func ValidName(s string) bool { return nameRE.MatchString(s) }
+
+// ValidEnvironment reports whether s is a valid environment name.
+func ValidEnvironment(s string) bool { return environmentRE.MatchString(s) }
+
+// FeatureGroup is a set of features about one entity, keyed by primary_key.
+type FeatureGroup struct {
+	Name          string            `json:"name"`
+	PrimaryKey    []string          `json:"primary_key"`
+	EventTime     string            `json:"event_time,omitempty"` // "" when the group has none
+	OnlineEnabled bool              `json:"online_enabled"`
+	Description   string            `json:"description,omitempty"`
+	Tags          map[string]string `json:"tags"` // nil and empty are kept apart
+	CreatedAt     time.Time         `json:"created_at"`
+	Revision      int64             `json:"revision"`
+}
+
+// ID is the feature group's id: its name.
+func (g FeatureGroup) ID() string { return g.Name }
+
+// Feature is one column of a feature version's schema. Type keeps the
+// spelling it was written with; compare types with FeatureTypesEqual.
+type Feature struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description,omitempty"`
+}
+
+// FeatureVersion is an immutable-schema version of a feature group.
+type FeatureVersion struct {
+	Group       string    `json:"feature_group"`
+	Version     int64     `json:"version"`
+	Features    []Feature `json:"features"`
+	Deprecated  bool      `json:"deprecated"`
+	Description string    `json:"description,omitempty"`
+	SchemaHash  string    `json:"schema_hash"`
+	CreatedAt   time.Time `json:"created_at"`
+	Revision    int64     `json:"revision"`
+}
+
+// ID is the feature version's id, "group/version".
+func (v FeatureVersion) ID() string { return FeatureVersionID(v.Group, v.Version) }
+
+// FeatureVersionID formats a feature version id.
+func FeatureVersionID(group string, version int64) string {
+	return group + "/" + strconv.FormatInt(version, 10)
+}
+
+// ParseVersionedID splits an id of the form "name/version" (feature versions,
+// model versions). what names the kind for the error message.
+func ParseVersionedID(kind Kind, id string) (string, int64, error) {
+	name, ver, ok := strings.Cut(id, "/")
+	if !ok || name == "" {
+		return "", 0, fmt.Errorf("%s id %q must have the form <name>/<version>, such as \"transactions/2\"", kind, id)
+	}
+	n, err := strconv.ParseInt(ver, 10, 64)
+	if err != nil || n < 1 || strconv.FormatInt(n, 10) != ver {
+		return "", 0, fmt.Errorf("%s id %q must end in a version number of 1 or more, such as \"transactions/2\"", kind, id)
+	}
+	return name, n, nil
+}
+
+// AuditRecord is one row of the audit trail: every write records one.
+type AuditRecord struct {
+	Environment string
+	Kind        Kind
+	ObjectID    string
+	Action      string // create, update, delete
+	Before      string // JSON of the object before the write; "" on create
+	After       string // JSON of the object after the write; "" on delete
+	At          time.Time
+	Actor       string
+}
