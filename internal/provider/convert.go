@@ -40,16 +40,6 @@ func tagsFromRegistry(ctx context.Context, tags map[string]string, diags *diag.D
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// checkNew adds an error when an object the plan creates already exists.
-func checkNew(ctx context.Context, reg *registry.Registry, obj registry.Ref, diags *diag.Diagnostics) {
-	ps, err := reg.CheckNew(ctx, obj)
-	if err != nil {
-		addRegistryError(diags, "check "+obj.String(), err)
-		return
-	}
-	addProblems(diags, ps, false)
-}
-
 // warnDependents warns, when the plan deletes obj, of what still references
 // it: the delete itself will be refused at apply (F2).
 func warnDependents(ctx context.Context, reg *registry.Registry, obj registry.Ref, diags *diag.Diagnostics) {

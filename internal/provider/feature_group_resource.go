@@ -176,35 +176,21 @@ func (r *featureGroupResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
-// ModifyPlan runs the registry's checks when their inputs are known: a new
-// group must not exist yet, and a deleted one warns of its versions (F2).
+// ModifyPlan warns, when the plan deletes or replaces a group, of the
+// versions that still reference it: the delete will be refused (F2). A new
+// group that already exists is refused at apply, not here: Terraform plans
+// the create half of a replacement without the prior state, so plan cannot
+// tell an adopted object from the one being replaced.
 func (r *featureGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.reg == nil {
+	if r.reg == nil || req.State.Raw.IsNull() {
 		return
 	}
-	if req.Plan.Raw.IsNull() {
-		var state featureGroupModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: state.ID.ValueString()}, &resp.Diagnostics)
+	if !req.Plan.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
 		return
 	}
-	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
-		return
-	}
-	var name types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if name.IsUnknown() || name.IsNull() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		var prior types.String
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &prior)...)
-		warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: prior.ValueString()}, &resp.Diagnostics)
-		if prior.Equal(name) {
-			return // replaced under the same name: the old one is deleted first
-		}
-	}
-	checkNew(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: name.ValueString()}, &resp.Diagnostics)
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: id.ValueString()}, &resp.Diagnostics)
 }
 
 func (m featureGroupModel) toRegistry(ctx context.Context) (registry.FeatureGroup, diag.Diagnostics) {

@@ -34,7 +34,9 @@ func (uniqueFeatureNames) Description(context.Context) string {
 	return "feature names must be unique"
 }
 
-func (v uniqueFeatureNames) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v uniqueFeatureNames) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (uniqueFeatureNames) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

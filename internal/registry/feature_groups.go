@@ -96,45 +96,6 @@ func (r *Registry) DeleteFeatureGroup(ctx context.Context, name string) error {
 	return err
 }
 
-// CheckNew runs at plan time for an object the plan creates: it must not
-// exist yet (an existing one is imported, not created again).
-func (r *Registry) CheckNew(ctx context.Context, obj Ref) (Problems, error) {
-	var ps Problems
-	err := r.view(ctx, "exists "+obj.String(), func(tx Tx) error {
-		var err error
-		ps, err = r.checkNew(ctx, tx, obj)
-		return err
-	})
-	return ps, err
-}
-
-func (r *Registry) checkNew(ctx context.Context, tx Tx, obj Ref) (Problems, error) {
-	var err error
-	switch obj.Kind {
-	case KindFeatureGroup:
-		_, err = tx.FeatureGroup(ctx, r.env, obj.ID)
-	case KindFeatureVersion:
-		var group string
-		var version int64
-		if group, version, err = ParseFeatureVersionID(obj.ID); err != nil {
-			return nil, err
-		}
-		_, err = tx.FeatureVersion(ctx, r.env, group, version)
-	default:
-		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
-	}
-	var ps Problems
-	switch {
-	case err == nil:
-		ps.errorf("", nil, "Object already exists", "%s", (&AlreadyExistsError{Kind: obj.Kind, ID: obj.ID, Environment: r.env}).Error())
-		return ps, nil
-	case isNotFound(err):
-		return ps, nil
-	default:
-		return nil, err
-	}
-}
-
 // DependentsProblems runs at plan time for an object the plan deletes: the
 // F2 problem naming what still references it, nil when nothing does.
 func (r *Registry) DependentsProblems(ctx context.Context, obj Ref) (Problems, error) {

@@ -43,6 +43,10 @@ func (r *Registry) LatestFeatureVersion(ctx context.Context, group string) (Feat
 // unknown, Features nil when any feature is not known yet. Create is true
 // when the plan creates the version (a new resource or a replacement), false
 // for an in-place change of the version the registry holds.
+//
+// A created version that already exists is refused at apply, not at plan:
+// Terraform plans the create half of a replacement (-replace included)
+// without the prior state, so plan cannot tell the two apart.
 type FeatureVersionPlan struct {
 	Group    string
 	Version  int64
@@ -51,9 +55,8 @@ type FeatureVersionPlan struct {
 }
 
 // CheckFeatureVersionPlan runs at plan time the checks that need the
-// registry: the group exists and the features cover its keys (F3), a created
-// version does not exist yet, and an in-place change only appends features
-// (F1).
+// registry: the group exists and the features cover its keys (F3), and an
+// in-place change only appends features (F1).
 func (r *Registry) CheckFeatureVersionPlan(ctx context.Context, p FeatureVersionPlan) (Problems, error) {
 	var ps Problems
 	err := r.view(ctx, "plan feature version", func(tx Tx) error {
@@ -82,13 +85,8 @@ func (r *Registry) checkFeatureVersion(ctx context.Context, tx Tx, p FeatureVers
 	if p.Features != nil && p.Version > 0 {
 		ps = append(ps, CheckFeaturesCoverGroup(g, p.Version, p.Features)...)
 	}
-	if p.Version < 1 {
+	if p.Create || p.Version < 1 {
 		return ps, nil
-	}
-	ref := Ref{Kind: KindFeatureVersion, ID: FeatureVersionID(p.Group, p.Version)}
-	if p.Create {
-		more, err := r.checkNew(ctx, tx, ref)
-		return append(ps, more...), err
 	}
 	prior, err := tx.FeatureVersion(ctx, r.env, p.Group, p.Version)
 	if isNotFound(err) {

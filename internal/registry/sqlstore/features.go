@@ -104,7 +104,7 @@ func (t *tx) FeatureVersions(ctx context.Context, env, group string) ([]registry
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []registry.FeatureVersion
 	for rows.Next() {
 		v, err := scanFeatureVersion(rows)
@@ -155,7 +155,7 @@ func (t *tx) Audit(ctx context.Context, env string, kind registry.Kind, id strin
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []registry.AuditRecord
 	for rows.Next() {
 		var (
