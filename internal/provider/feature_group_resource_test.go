@@ -189,7 +189,7 @@ func TestAccFeatureGroup_requiresImport(t *testing.T) {
 					}
 				},
 				Config:      reg.config(featureGroupConfig("")),
-				ExpectError: regexp.MustCompile(`(?s)feature group "transactions" already exists in environment\s+"default".*terraform\s+import`),
+				ExpectError: errorRE(`feature group "transactions" already exists in environment "default"`, "terraform import"),
 			},
 		},
 	})

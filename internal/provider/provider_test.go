@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -136,4 +138,19 @@ func TestProviderSchemaValid(t *testing.T) {
 			t.Errorf("data source %s missing", want)
 		}
 	}
+}
+
+// errorRE matches a diagnostic that contains the given parts in order.
+// Terraform wraps diagnostic text, so a space in a part matches any run of
+// white space, and parts may be separated by anything.
+func errorRE(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }

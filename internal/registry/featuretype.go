@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FeatureType is a parsed feature type of the feature type language:
@@ -118,10 +119,20 @@ func (p *typeParser) expect(c byte) error {
 		return fmt.Errorf("expected %q at the end", c)
 	}
 	if p.src[p.pos] != c {
-		return fmt.Errorf("expected %q at position %d, found %q", c, p.pos+1, p.src[p.pos])
+		return fmt.Errorf("expected %q at position %d, found %s", c, p.pos+1, p.found())
 	}
 	p.pos++
 	return nil
+}
+
+// found quotes the character at the current position: the whole character,
+// not its first byte, so that a non-ASCII character is shown as typed.
+func (p *typeParser) found() string {
+	r, size := utf8.DecodeRuneInString(p.src[p.pos:])
+	if r == utf8.RuneError && size <= 1 {
+		return strconv.Quote(p.src[p.pos : p.pos+1])
+	}
+	return strconv.QuoteRune(r)
 }
 
 func (p *typeParser) number() (int, error) {
@@ -153,7 +164,7 @@ func (p *typeParser) parse(depth int) (FeatureType, error) {
 		if p.pos >= len(p.src) {
 			return FeatureType{}, fmt.Errorf("expected a type name at the end")
 		}
-		return FeatureType{}, fmt.Errorf("expected a type name at position %d, found %q", p.pos+1, p.src[p.pos])
+		return FeatureType{}, fmt.Errorf("expected a type name at position %d, found %s", p.pos+1, p.found())
 	case "decimal":
 		if err := p.expect('('); err != nil {
 			return FeatureType{}, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -32,10 +33,10 @@ func ParseRegistryURL(raw string) (Location, error) {
 	switch strings.ToLower(scheme) {
 	case "sqlite":
 		if rest == "" || rest == "/" {
-			return Location{}, fmt.Errorf("registry %q names no file: use sqlite://relative/path.db or sqlite:///absolute/path.db", raw)
+			return Location{}, fmt.Errorf("registry %q names no file: use sqlite://relative/path.db or sqlite:///absolute/path.db", RedactURL(raw))
 		}
 		if q := strings.IndexByte(rest, '?'); q >= 0 {
-			return Location{}, fmt.Errorf("registry %q: a sqlite URL takes no query options", raw)
+			return Location{}, fmt.Errorf("registry %q: a sqlite URL takes no query options", RedactURL(raw))
 		}
 		return Location{Scheme: "sqlite", Path: filepath.FromSlash(rest)}, nil
 	case "postgres", "postgresql":
@@ -48,22 +49,33 @@ func ParseRegistryURL(raw string) (Location, error) {
 	}
 }
 
-// RedactURL hides the password of a URL, for logs and diagnostics.
+// passwordParamRE matches a password option, in a URL query
+// (password=secret) or a libpq key/value string (password='my secret').
+var passwordParamRE = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^&\s]*)`)
+
+// RedactURL hides the password of a URL, for logs and diagnostics: the
+// user-info password, a password query option, and a password=… option of a
+// string that is not a URL at all.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		// Unparsable: hide everything between "://" and "@".
+		out := raw
 		if i := strings.Index(raw, "://"); i >= 0 {
 			if j := strings.LastIndexByte(raw, '@'); j > i {
-				return raw[:i+3] + "xxxxx" + raw[j:]
+				out = raw[:i+3] + "xxxxx" + raw[j:]
 			}
 		}
-		return raw
+		return redactPasswordParams(out)
 	}
 	q := u.Query()
 	if q.Has("password") {
 		q.Set("password", "xxxxx")
 		u.RawQuery = q.Encode()
 	}
-	return u.Redacted()
+	return redactPasswordParams(u.Redacted())
+}
+
+func redactPasswordParams(s string) string {
+	return passwordParamRE.ReplaceAllString(s, "${1}xxxxx")
 }
