@@ -34,7 +34,7 @@ func checkFeatureGroupsDestroyed(reg *testRegistry, env string, names ...string)
 		r := reg.open(env)
 		for _, n := range names {
 			if _, err := r.FeatureGroup(context.Background(), n); !registry.IsNotFound(err) {
-				return fmt.Errorf("feature group %q still in the registry after destroy (err=%v)", n, err)
+				return fmt.Errorf("feature group %q still in the registry after destroy (err=%w)", n, err)
 			}
 		}
 		return nil
@@ -229,7 +229,7 @@ func TestAccFeatureGroup_environments(t *testing.T) {
 					}
 					_, err := reg.open("staging").FeatureGroup(context.Background(), "transactions")
 					if !registry.IsNotFound(err) || !strings.Contains(err.Error(), `environment "staging"`) {
-						return fmt.Errorf("staging: want a not-found error naming the environment, got %v", err)
+						return fmt.Errorf("staging: want a not-found error naming the environment, got %w", err)
 					}
 					return nil
 				},

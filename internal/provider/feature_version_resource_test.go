@@ -53,7 +53,7 @@ func checkFeatureVersionsDestroyed(reg *testRegistry, env string, ids ...string)
 				return err
 			}
 			if _, err := r.FeatureVersion(context.Background(), g, v); !registry.IsNotFound(err) {
-				return fmt.Errorf("feature version %s still in the registry after destroy (err=%v)", id, err)
+				return fmt.Errorf("feature version %s still in the registry after destroy (err=%w)", id, err)
 			}
 		}
 		return nil
