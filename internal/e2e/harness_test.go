@@ -1,0 +1,221 @@
+// Package e2e runs the built provider binary under the terraform on PATH,
+// the way users run it: a dev_overrides CLI config, no `terraform init`,
+// real workspaces. It runs when TF_ACC is set, like the acceptance tests.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// providerBinary builds the provider once per test run and returns the CLI
+// config that makes Terraform load it.
+func cliConfig(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end tests run with TF_ACC=1 (make test)")
+	}
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "mlops-e2e")
+		if buildErr != nil {
+			return
+		}
+		root := moduleRoot()
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-mlops"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
+			return
+		}
+		rc := fmt.Sprintf(`disable_checkpoint = true
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/mlops-tf/mlops" = %q
+  }
+  direct {}
+}
+`, buildDir)
+		buildErr = os.WriteFile(filepath.Join(buildDir, "terraformrc"), []byte(rc), 0o600)
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(buildDir, "terraformrc")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+func moduleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// workdir is one Terraform working directory.
+type workdir struct {
+	t   *testing.T
+	dir string
+	rc  string
+	env []string
+}
+
+// newWorkdir copies the .tf files of the given directories (relative to the
+// module root) into a fresh directory.
+func newWorkdir(t *testing.T, srcDirs ...string) *workdir {
+	t.Helper()
+	w := &workdir{t: t, dir: t.TempDir(), rc: cliConfig(t)}
+	for _, src := range srcDirs {
+		w.copyTF(filepath.Join(moduleRoot(), src))
+	}
+	return w
+}
+
+func (w *workdir) copyTF(src string) {
+	w.t.Helper()
+	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
+	if err != nil || len(files) == 0 {
+		w.t.Fatalf("no .tf files in %s (err=%v)", src, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		name := filepath.Base(filepath.Dir(f)) + "_" + filepath.Base(f)
+		if err := os.WriteFile(filepath.Join(w.dir, name), b, 0o600); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+// write replaces or adds one file of the working directory.
+func (w *workdir) write(name, content string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// result is one terraform command's outcome.
+type result struct {
+	args   []string
+	code   int
+	stdout string
+	stderr string
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("terraform %s: exit %d\n--- stdout\n%s\n--- stderr\n%s", strings.Join(r.args, " "), r.code, r.stdout, r.stderr)
+}
+
+// run runs terraform in the working directory.
+func (w *workdir) run(args ...string) result {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd.Dir = w.dir
+	cmd.Env = append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+w.rc,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"NO_COLOR=1",
+	)
+	cmd.Env = append(cmd.Env, w.env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{args: args, stdout: stdout.String(), stderr: stderr.String()}
+	if err != nil {
+		exitErr, ok := err.(*exec.ExitError)
+		if !ok {
+			w.t.Fatalf("running terraform %v: %v", args, err)
+		}
+		r.code = exitErr.ExitCode()
+	}
+	return r
+}
+
+// must runs terraform and fails the test unless it exits 0.
+func (w *workdir) must(args ...string) result {
+	w.t.Helper()
+	r := w.run(args...)
+	if r.code != 0 {
+		w.t.Fatalf("unexpected failure: %s", r)
+	}
+	return r
+}
+
+// apply applies the configuration.
+func (w *workdir) apply() result {
+	w.t.Helper()
+	return w.must("apply", "-auto-approve", "-no-color")
+}
+
+// expectEmptyPlan fails unless a plan shows no changes.
+func (w *workdir) expectEmptyPlan() {
+	w.t.Helper()
+	r := w.run("plan", "-detailed-exitcode", "-no-color")
+	if r.code != 0 {
+		w.t.Fatalf("expected an empty plan: %s", r)
+	}
+}
+
+// stateList lists the resource addresses in state.
+func (w *workdir) stateList() []string {
+	w.t.Helper()
+	out := strings.TrimSpace(w.must("state", "list").stdout)
+	if out == "" {
+		return nil
+	}
+	return strings.Split(out, "\n")
+}
+
+// stateID returns the id attribute of a resource in state.
+func (w *workdir) stateID(addr string) string {
+	w.t.Helper()
+	for _, line := range strings.Split(w.must("state", "show", "-no-color", addr).stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 3 && f[0] == "id" && f[1] == "=" {
+			return strings.Trim(f[2], `"`)
+		}
+	}
+	w.t.Fatalf("no id for %s in state", addr)
+	return ""
+}
+
+// importRoundTrip removes every managed resource from state, imports it
+// again by its id, and expects an empty plan.
+func (w *workdir) importRoundTrip() {
+	w.t.Helper()
+	for _, addr := range w.stateList() {
+		if strings.HasPrefix(addr, "data.") {
+			continue
+		}
+		id := w.stateID(addr)
+		w.must("state", "rm", addr)
+		w.must("import", "-no-color", addr, id)
+	}
+	w.expectEmptyPlan()
+}
