@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -93,6 +94,10 @@ func (d *featureVersionDataSource) Read(ctx context.Context, req datasource.Read
 	if err != nil {
 		addLookupError(&resp.Diagnostics, "feature version", err)
 		return
+	}
+	if v.Deprecated && !cfg.Version.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("version"), "Deprecated feature version",
+			"Feature version "+v.ID()+" is deprecated in environment "+quote(d.reg.Environment())+"; plan the move to a newer version.")
 	}
 	m := featureVersionFromRegistry(v, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionDataModel{
