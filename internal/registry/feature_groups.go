@@ -76,19 +76,31 @@ func (r *Registry) UpdateFeatureGroup(ctx context.Context, g FeatureGroup) (Feat
 // DeleteFeatureGroup deletes a feature group that has no versions left (F2).
 // Deleting one that is already gone succeeds.
 func (r *Registry) DeleteFeatureGroup(ctx context.Context, name string) error {
-	err := r.write(ctx, KindFeatureGroup, name, "delete", func(tx Tx) (any, any, error) {
-		prior, err := tx.FeatureGroup(ctx, r.env, name)
+	return r.deleteObject(ctx, Ref{Kind: KindFeatureGroup, ID: name},
+		func(tx Tx) (any, int64, error) {
+			g, err := tx.FeatureGroup(ctx, r.env, name)
+			return g, g.Revision, err
+		},
+		func(tx Tx, revision int64) error { return tx.DeleteFeatureGroup(ctx, r.env, name, revision) })
+}
+
+// deleteObject deletes obj in one transaction unless something still
+// references it (F2). read returns the object and its revision; an object
+// already gone is not an error.
+func (r *Registry) deleteObject(ctx context.Context, obj Ref, read func(Tx) (any, int64, error), del func(Tx, int64) error) error {
+	err := r.write(ctx, obj.Kind, obj.ID, "delete", func(tx Tx) (any, any, error) {
+		prior, revision, err := read(tx)
 		if err != nil {
 			return nil, nil, err
 		}
-		deps, err := r.dependents(ctx, tx, Ref{Kind: KindFeatureGroup, ID: name})
+		deps, err := r.dependents(ctx, tx, obj)
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := CheckDeleteDependents(Ref{Kind: KindFeatureGroup, ID: name}, r.env, deps).Err(); err != nil {
+		if err := CheckDeleteDependents(obj, r.env, deps, true).Err(); err != nil {
 			return nil, nil, err
 		}
-		return prior, nil, tx.DeleteFeatureGroup(ctx, r.env, name, prior.Revision)
+		return prior, nil, del(tx, revision)
 	})
 	if isNotFound(err) {
 		return nil
@@ -103,7 +115,7 @@ func (r *Registry) DependentsProblems(ctx context.Context, obj Ref) (Problems, e
 	if err != nil {
 		return nil, err
 	}
-	return CheckDeleteDependents(obj, r.env, deps), nil
+	return CheckDeleteDependents(obj, r.env, deps, false), nil
 }
 
 // Dependents lists the objects of this environment that reference obj, so
@@ -131,8 +143,29 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		}
 		return deps, nil
 	case KindFeatureVersion:
+		ids, err := tx.ModelVersionsReading(ctx, r.env, obj.ID)
+		return refs(KindModelVersion, ids), err
+	case KindModel:
+		versions, err := tx.ModelVersions(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		deps := make([]Ref, len(versions))
+		for i, v := range versions {
+			deps[i] = Ref{Kind: KindModelVersion, ID: v.ID()}
+		}
+		return deps, nil
+	case KindModelVersion:
 		return nil, nil
 	default:
 		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
 	}
+}
+
+func refs(kind Kind, ids []string) []Ref {
+	out := make([]Ref, len(ids))
+	for i, id := range ids {
+		out[i] = Ref{Kind: kind, ID: id}
+	}
+	return out
 }

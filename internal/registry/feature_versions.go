@@ -165,26 +165,12 @@ func (r *Registry) UpdateFeatureVersion(ctx context.Context, v FeatureVersion) (
 // DeleteFeatureVersion deletes a feature version that nothing references
 // (F2). Deleting one that is already gone succeeds.
 func (r *Registry) DeleteFeatureVersion(ctx context.Context, group string, version int64) error {
-	id := FeatureVersionID(group, version)
-	err := r.write(ctx, KindFeatureVersion, id, "delete", func(tx Tx) (any, any, error) {
-		prior, err := tx.FeatureVersion(ctx, r.env, group, version)
-		if err != nil {
-			return nil, nil, err
-		}
-		ref := Ref{Kind: KindFeatureVersion, ID: id}
-		deps, err := r.dependents(ctx, tx, ref)
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := CheckDeleteDependents(ref, r.env, deps).Err(); err != nil {
-			return nil, nil, err
-		}
-		return prior, nil, tx.DeleteFeatureVersion(ctx, r.env, group, version, prior.Revision)
-	})
-	if isNotFound(err) {
-		return nil
-	}
-	return err
+	return r.deleteObject(ctx, Ref{Kind: KindFeatureVersion, ID: FeatureVersionID(group, version)},
+		func(tx Tx) (any, int64, error) {
+			v, err := tx.FeatureVersion(ctx, r.env, group, version)
+			return v, v.Revision, err
+		},
+		func(tx Tx, revision int64) error { return tx.DeleteFeatureVersion(ctx, r.env, group, version, revision) })
 }
 
 // ParseFeatureVersionID splits "group/version".

@@ -70,6 +70,10 @@ func (ps *Problems) errorf(rule string, path Path, summary, detail string, args 
 	ps.add(Problem{Rule: rule, Severity: SeverityError, Path: path, Summary: summary, Detail: fmt.Sprintf(detail, args...)})
 }
 
+func (ps *Problems) warnf(rule string, path Path, summary, detail string, args ...any) {
+	ps.add(Problem{Rule: rule, Severity: SeverityWarning, Path: path, Summary: summary, Detail: fmt.Sprintf(detail, args...)})
+}
+
 // RuleError is returned by a write that a rule refuses. Nothing was written.
 type RuleError struct {
 	Problems Problems

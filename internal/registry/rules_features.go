@@ -63,11 +63,7 @@ func CheckFeatureName(i int, name string) Problems {
 
 // CheckFeatureType checks one feature's type (F3). i is its position.
 func CheckFeatureType(i int, typ string) Problems {
-	var ps Problems
-	if _, err := ParseFeatureType(typ); err != nil {
-		ps.errorf("F3", Path{"features", i, "type"}, "Unknown feature type", "%s", err.Error())
-	}
-	return ps
+	return checkTypeAt(Path{"features", i, "type"}, "F3", typ)
 }
 
 // CheckDuplicateFeatureNames reports every feature name used twice (F3).
@@ -144,7 +140,7 @@ func CheckFeatureSchemaChange(prior FeatureVersion, next []Feature) Problems {
 		if nf.Name != old.Name {
 			ps.errorf("F1", Path{"features", i, "name"}, "Breaking change to a feature version",
 				"feature version %s has feature %q at position %d, the change puts %q there (renamed, removed or reordered): %s", id, old.Name, i+1, nf.Name, fix)
-			continue
+			return ps // the positions after it are shifted: one error says it
 		}
 		if !FeatureTypesEqual(old.Type, nf.Type) {
 			ps.errorf("F1", Path{"features", i, "type"}, "Breaking change to a feature version",
@@ -167,10 +163,10 @@ func SchemaHash(features []Feature) string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-// CheckDeleteDependents refuses deleting an object that others still
-// reference (F2). At plan time the provider turns the same problem into a
-// warning.
-func CheckDeleteDependents(obj Ref, env string, dependents []Ref) Problems {
+// CheckDeleteDependents is rule F2: an object that others still reference
+// is not deleted. atWrite says whether the delete is being refused now (at
+// apply) or will be (at plan, where the provider reports it as a warning).
+func CheckDeleteDependents(obj Ref, env string, dependents []Ref, atWrite bool) Problems {
 	var ps Problems
 	if len(dependents) == 0 {
 		return ps
@@ -179,9 +175,13 @@ func CheckDeleteDependents(obj Ref, env string, dependents []Ref) Problems {
 	for i, d := range dependents {
 		names[i] = d.String()
 	}
+	outcome := "Deleting it will be refused at apply"
+	if atWrite {
+		outcome = "Nothing was deleted"
+	}
 	ps.errorf("F2", nil, "Object still referenced",
-		"%s in environment %q is still referenced by %s; delete or move those first (remove them from the configuration, or point them at another version), then delete it. Nothing was deleted",
-		obj, env, strings.Join(names, ", "))
+		"%s in environment %q is still referenced by %s; delete those or point them elsewhere first (in the configuration that manages them), then delete it. %s.",
+		obj, env, strings.Join(names, ", "), outcome)
 	return ps
 }
 

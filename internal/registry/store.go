@@ -33,6 +33,21 @@ type Tx interface {
 	UpdateFeatureVersion(ctx context.Context, env string, v FeatureVersion) error
 	DeleteFeatureVersion(ctx context.Context, env, group string, version int64, revision int64) error
 
+	Model(ctx context.Context, env, name string) (Model, error)
+	InsertModel(ctx context.Context, env string, m Model) error
+	UpdateModel(ctx context.Context, env string, m Model) error
+	DeleteModel(ctx context.Context, env, name string, revision int64) error
+
+	ModelVersion(ctx context.Context, env, model string, version int64) (ModelVersion, error)
+	// ModelVersions lists a model's versions, lowest version first.
+	ModelVersions(ctx context.Context, env, model string) ([]ModelVersion, error)
+	// ModelVersionsReading lists the ids of the model versions that read a
+	// feature version, sorted.
+	ModelVersionsReading(ctx context.Context, env, featureVersionID string) ([]string, error)
+	InsertModelVersion(ctx context.Context, env string, v ModelVersion) error
+	UpdateModelVersion(ctx context.Context, env string, v ModelVersion) error
+	DeleteModelVersion(ctx context.Context, env, model string, version int64, revision int64) error
+
 	// AppendAudit records one write.
 	AppendAudit(ctx context.Context, rec AuditRecord) error
 	// Audit lists the audit trail of one object, oldest first.

@@ -15,6 +15,8 @@ type Kind string
 const (
 	KindFeatureGroup   Kind = "feature group"
 	KindFeatureVersion Kind = "feature version"
+	KindModel          Kind = "model"
+	KindModelVersion   Kind = "model version"
 )
 
 // Ref names one object of an environment.
@@ -26,9 +28,16 @@ type Ref struct {
 func (r Ref) String() string { return fmt.Sprintf("%s %q", r.Kind, r.ID) }
 
 var (
-	nameRE        = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	environmentRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+	nameRE        = regexp.MustCompile(NamePattern)
+	modelNameRE   = regexp.MustCompile(ModelNamePattern)
+	environmentRE = regexp.MustCompile(EnvironmentPattern)
 )
+
+// ModelNamePattern is the pattern of model names.
+const ModelNamePattern = `^[a-z][a-z0-9_-]{0,62}$`
+
+// ValidModelName reports whether s is a valid model name.
+func ValidModelName(s string) bool { return modelNameRE.MatchString(s) }
 
 // NamePattern is the pattern of feature group and feature names.
 const NamePattern = `^[a-z][a-z0-9_]{0,62}$`
@@ -86,6 +95,64 @@ func (v FeatureVersion) ID() string { return FeatureVersionID(v.Group, v.Version
 // FeatureVersionID formats a feature version id.
 func FeatureVersionID(group string, version int64) string {
 	return group + "/" + strconv.FormatInt(version, 10)
+}
+
+// Model is a named model whose versions are registered artifacts.
+type Model struct {
+	Name        string            `json:"name"`
+	Description string            `json:"description,omitempty"`
+	Tags        map[string]string `json:"tags"`
+	CreatedAt   time.Time         `json:"created_at"`
+	Revision    int64             `json:"revision"`
+}
+
+// ID is the model's id: its name.
+func (m Model) ID() string { return m.Name }
+
+// Input is one model input: a feature of the listed feature versions,
+// written "feature" or, where two versions have it, "group.feature". Type,
+// when set, must equal the feature's type.
+type Input struct {
+	Feature string `json:"feature"`
+	Type    string `json:"type,omitempty"`
+}
+
+// ModelVersion is a trained artifact of a model and the feature versions it
+// reads.
+type ModelVersion struct {
+	Model          string `json:"model"`
+	Version        int64  `json:"version"`
+	ArtifactURI    string `json:"artifact_uri"`
+	ArtifactDigest string `json:"artifact_digest,omitempty"`
+	// FeatureVersionIDs are the feature versions read, sorted.
+	FeatureVersionIDs []string `json:"feature_version_ids"`
+	// Inputs nil means every feature of the listed versions.
+	Inputs []Input `json:"inputs"`
+	// Metrics hold each metric's decimal text as written, so that it reads
+	// back exactly; MetricValue parses one.
+	Metrics     map[string]string `json:"metrics"`
+	Description string            `json:"description,omitempty"`
+	Tags        map[string]string `json:"tags"`
+	CreatedAt   time.Time         `json:"created_at"`
+	Revision    int64             `json:"revision"`
+}
+
+// ID is the model version's id, "model/version".
+func (v ModelVersion) ID() string { return ModelVersionID(v.Model, v.Version) }
+
+// ModelVersionID formats a model version id.
+func ModelVersionID(model string, version int64) string {
+	return model + "/" + strconv.FormatInt(version, 10)
+}
+
+// MetricValue returns a metric as a number.
+func (v ModelVersion) MetricValue(name string) (float64, bool) {
+	s, ok := v.Metrics[name]
+	if !ok {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
 }
 
 // ParseVersionedID splits an id of the form "name/version" (feature versions,

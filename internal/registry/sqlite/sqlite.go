@@ -34,7 +34,14 @@ func Dialect() sqlstore.Dialect {
 	if err != nil {
 		panic(err) // the embedded directory always exists
 	}
-	return sqlstore.Dialect{Name: goose.DialectSQLite3, Migrations: sub}
+	return sqlstore.Dialect{
+		Name:       goose.DialectSQLite3,
+		Migrations: sub,
+		// The provider process ends without closing the store: copy each
+		// write from the write-ahead log into the database file at once, so
+		// that the file alone holds the registry (a backup of it included).
+		AfterWrite: "PRAGMA wal_checkpoint(PASSIVE)",
+	}
 }
 
 // Open opens (creating it if needed) the registry file at path and brings its

@@ -26,6 +26,8 @@ type Dialect struct {
 	Migrations fs.FS
 	// Placeholders rewrites a query written with ? placeholders.
 	Placeholders func(query string) string
+	// AfterWrite, when set, runs after each committed write transaction.
+	AfterWrite string
 }
 
 // DollarPlaceholders rewrites ? placeholders to $1, $2, … (PostgreSQL).
@@ -113,6 +115,12 @@ func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) (err err
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing a registry transaction: %w", err)
+	}
+	if s.d.AfterWrite != "" {
+		// Best effort: the write is committed whatever this returns.
+		if _, cerr := s.db.ExecContext(ctx, s.d.AfterWrite); cerr != nil {
+			s.log.Debug("after-write statement failed", "sql", s.d.AfterWrite, "error", cerr.Error())
+		}
 	}
 	return nil
 }

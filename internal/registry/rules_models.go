@@ -1,0 +1,218 @@
+package registry
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// This file holds the checks of models and model versions: the input
+// checks, M1 (the listed feature versions exist in the environment) and M2
+// (the inputs are features of those versions, unambiguous, of the same type).
+
+var (
+	artifactURIRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
+	artifactDigestRE = regexp.MustCompile(`^[a-z0-9]+:[0-9a-f]{32,128}$`)
+	metricNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.@-]{0,127}$`)
+)
+
+// ArtifactDigestPattern is the form of an artifact digest.
+const ArtifactDigestPattern = `^[a-z0-9]+:[0-9a-f]{32,128}$`
+
+// CheckModel checks a model's own fields.
+func CheckModel(m Model) Problems {
+	var ps Problems
+	if !ValidModelName(m.Name) {
+		ps.errorf("", Path{"name"}, "Invalid model name",
+			"%q is not a valid model name: it must match %s (lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters)", m.Name, ModelNamePattern)
+	}
+	return ps
+}
+
+// CheckArtifactURI checks an artifact URI: a URL with a scheme, such as
+// s3://models/fraud/2.
+func CheckArtifactURI(uri string) Problems {
+	var ps Problems
+	if !artifactURIRE.MatchString(uri) {
+		ps.errorf("", Path{"artifact_uri"}, "Invalid artifact URI",
+			"%q is not an artifact URI: write a URL with a scheme, such as s3://models/fraud/2 or gs://bucket/path", uri)
+	}
+	return ps
+}
+
+// CheckArtifactDigest checks an artifact digest: algorithm:hex.
+func CheckArtifactDigest(d string) Problems {
+	var ps Problems
+	if d != "" && !artifactDigestRE.MatchString(d) {
+		ps.errorf("", Path{"artifact_digest"}, "Invalid artifact digest",
+			"%q is not a digest: write <algorithm>:<lower-case hex>, such as sha256:9f86d0…", d)
+	}
+	return ps
+}
+
+// CheckMetricName checks the name of a metric.
+func CheckMetricName(name string) Problems {
+	var ps Problems
+	if !metricNameRE.MatchString(name) {
+		ps.errorf("", Path{"metrics"}, "Invalid metric name",
+			"%q is not a valid metric name: letters, digits, _ . @ -, starting with a letter or underscore", name)
+	}
+	return ps
+}
+
+// CheckInputNames checks the inputs' names alone: each "feature" or
+// "group.feature", each once.
+func CheckInputNames(inputs []Input) Problems {
+	var ps Problems
+	seen := map[string]int{}
+	for i, in := range inputs {
+		group, feature, qualified := strings.Cut(in.Feature, ".")
+		if !qualified {
+			feature, group = group, ""
+		}
+		if (qualified && !ValidName(group)) || !ValidName(feature) {
+			ps.errorf("M2", Path{"inputs", i, "feature"}, "Invalid input name",
+				"%q is not an input name: write a feature name, or group.feature where two listed feature versions both have the feature", in.Feature)
+		}
+		if in.Type != "" {
+			ps = append(ps, checkTypeAt(Path{"inputs", i, "type"}, "M2", in.Type)...)
+		}
+		if j, dup := seen[in.Feature]; dup {
+			ps.errorf("M2", Path{"inputs", i, "feature"}, "Duplicate input",
+				"input %q is listed at positions %d and %d; list each input once", in.Feature, j+1, i+1)
+		}
+		seen[in.Feature] = i
+	}
+	return ps
+}
+
+// CheckModelVersion checks a model version's own fields, without the
+// registry.
+func CheckModelVersion(v ModelVersion) Problems {
+	var ps Problems
+	if !ValidModelName(v.Model) {
+		ps.errorf("", Path{"model_id"}, "Invalid model id", "%q is not a valid model name (%s)", v.Model, ModelNamePattern)
+	}
+	ps = append(ps, CheckVersionNumber(v.Version)...)
+	ps = append(ps, CheckArtifactURI(v.ArtifactURI)...)
+	ps = append(ps, CheckArtifactDigest(v.ArtifactDigest)...)
+	if len(v.FeatureVersionIDs) == 0 {
+		ps.errorf("M1", Path{"feature_version_ids"}, "No feature versions",
+			"model version %s must list the feature versions it reads, at least one", v.ID())
+	}
+	for _, id := range v.FeatureVersionIDs {
+		if _, _, err := ParseFeatureVersionID(id); err != nil {
+			ps.errorf("M1", Path{"feature_version_ids"}, "Invalid feature version id", "%s", err.Error())
+		}
+	}
+	if v.Inputs != nil && len(v.Inputs) == 0 {
+		ps.errorf("M2", Path{"inputs"}, "No inputs", "leave inputs unset to mean every feature of the listed feature versions, or list at least one")
+	}
+	ps = append(ps, CheckInputNames(v.Inputs)...)
+	names := make([]string, 0, len(v.Metrics))
+	for name := range v.Metrics {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ps = append(ps, CheckMetricName(name)...)
+	}
+	return ps
+}
+
+// CheckFeatureVersionsPresent is rule M1: every feature version a model
+// version lists exists in the environment; a deprecated one warns. found
+// holds the versions that exist, by id.
+func CheckFeatureVersionsPresent(modelVersionID, env string, ids []string, found map[string]FeatureVersion) Problems {
+	var ps Problems
+	for _, id := range ids {
+		fv, ok := found[id]
+		switch {
+		case !ok:
+			ps.errorf("M1", Path{"feature_version_ids"}, "Feature version missing",
+				"model version %s reads feature version %s, which does not exist in environment %q. Apply feature version %s in %q first (the configuration that manages the features), or list a feature version that exists there",
+				modelVersionID, id, env, id, env)
+		case fv.Deprecated:
+			ps.warnf("M1", Path{"feature_version_ids"}, "Deprecated feature version",
+				"model version %s reads feature version %s, which is deprecated in environment %q; plan the move to a newer version", modelVersionID, id, env)
+		}
+	}
+	return ps
+}
+
+// CheckInputs is rule M2: each input is a feature of the listed versions,
+// unambiguous, and of the declared type.
+func CheckInputs(modelVersionID string, inputs []Input, versions []FeatureVersion) Problems {
+	var ps Problems
+	type candidate struct {
+		fv   string
+		typ  string
+		name string
+	}
+	byName := map[string][]candidate{}
+	for _, fv := range versions {
+		for _, f := range fv.Features {
+			c := candidate{fv: fv.ID(), typ: f.Type, name: f.Name}
+			byName[f.Name] = append(byName[f.Name], c)
+			byName[fv.Group+"."+f.Name] = append(byName[fv.Group+"."+f.Name], c)
+		}
+	}
+	listed := make([]string, len(versions))
+	for i, fv := range versions {
+		listed[i] = fv.ID()
+	}
+	for i, in := range inputs {
+		cands := byName[in.Feature]
+		switch {
+		case len(cands) == 0:
+			ps.errorf("M2", Path{"inputs", i, "feature"}, "Input not found",
+				"model version %s reads input %q, which is not a feature of the listed feature versions (%s); add the feature version that has it to feature_version_ids, or fix the name",
+				modelVersionID, in.Feature, strings.Join(listed, ", "))
+		case len(cands) > 1:
+			where := make([]string, len(cands))
+			for j, c := range cands {
+				where[j] = c.fv
+			}
+			fix := "write it as group.feature to say which"
+			if strings.Contains(in.Feature, ".") {
+				fix = "list only one version of each feature group"
+			}
+			ps.errorf("M2", Path{"inputs", i, "feature"}, "Ambiguous input",
+				"model version %s reads input %q, which is a feature of %s: %s", modelVersionID, in.Feature, strings.Join(where, " and "), fix)
+		case in.Type != "" && !FeatureTypesEqual(in.Type, cands[0].typ):
+			ps.errorf("M2", Path{"inputs", i, "type"}, "Input type mismatch",
+				"model version %s reads input %q as %s, but feature version %s declares %q as %s; change the input's type, or read a feature of that type",
+				modelVersionID, in.Feature, canonicalOrRaw(in.Type), cands[0].fv, cands[0].name, canonicalOrRaw(cands[0].typ))
+		}
+	}
+	return ps
+}
+
+func checkTypeAt(path Path, rule, typ string) Problems {
+	var ps Problems
+	if _, err := ParseFeatureType(typ); err != nil {
+		ps.errorf(rule, path, "Unknown feature type", "%s", err.Error())
+	}
+	return ps
+}
+
+// SortedIDs returns ids sorted and without duplicates.
+func SortedIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// ParseModelVersionID splits "model/version".
+func ParseModelVersionID(id string) (string, int64, error) {
+	m, v, err := ParseVersionedID(KindModelVersion, id)
+	if err != nil {
+		return "", 0, err
+	}
+	if !ValidModelName(m) {
+		return "", 0, fmt.Errorf("model version id %q: %q is not a valid model name (%s)", id, m, ModelNamePattern)
+	}
+	return m, v, nil
+}
