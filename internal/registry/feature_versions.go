@@ -170,7 +170,9 @@ func (r *Registry) DeleteFeatureVersion(ctx context.Context, group string, versi
 			v, err := tx.FeatureVersion(ctx, r.env, group, version)
 			return v, v.Revision, err
 		},
-		func(tx Tx, revision int64) error { return tx.DeleteFeatureVersion(ctx, r.env, group, version, revision) })
+		func(tx Tx, revision int64) error {
+			return tx.DeleteFeatureVersion(ctx, r.env, group, version, revision)
+		})
 }
 
 // ParseFeatureVersionID splits "group/version".

@@ -310,16 +310,20 @@ func TestCheckFeatureSchemaChange(t *testing.T) {
 	}{
 		{"remove last", prior.Features[:2], 1, Path{"features"}, []string{`lose feature "amounts" (position 3)`}},
 		{"remove all", nil, 3, Path{"features"}, []string{`lose feature "account_id" (position 1)`}},
-		{"remove middle", []Feature{prior.Features[0], prior.Features[2]}, 2, Path{"features", 1, "name"},
+		{"remove middle", []Feature{prior.Features[0], prior.Features[2]}, 1, Path{"features", 1, "name"},
 			[]string{`has feature "event_ts" at position 2, the change puts "amounts" there`}},
 		{"rename", []Feature{prior.Features[0], {Name: "event_time", Type: "timestamp"}, prior.Features[2]}, 1, Path{"features", 1, "name"},
 			[]string{`"event_ts"`, `"event_time"`, "renamed, removed or reordered"}},
-		{"reorder", []Feature{prior.Features[1], prior.Features[0], prior.Features[2]}, 2, Path{"features", 0, "name"},
+		{"reorder", []Feature{prior.Features[1], prior.Features[0], prior.Features[2]}, 1, Path{"features", 0, "name"},
 			[]string{`has feature "account_id" at position 1, the change puts "event_ts" there`}},
 		{"retype", []Feature{prior.Features[0], prior.Features[1], {Name: "amounts", Type: "array<bigint>"}}, 1, Path{"features", 2, "type"},
 			[]string{`feature "amounts" would change type from array<int> to array<bigint>`}},
-		{"insert in front", append([]Feature{{Name: "new_first", Type: "int"}}, prior.Features...), 3, Path{"features", 0, "name"},
+		{"insert in front", append([]Feature{{Name: "new_first", Type: "int"}}, prior.Features...), 1, Path{"features", 0, "name"},
 			[]string{`the change puts "new_first" there`}},
+		{"retype two", []Feature{prior.Features[0], {Name: "event_ts", Type: "date"}, {Name: "amounts", Type: "map<int,int>"}}, 2, Path{"features", 1, "type"},
+			[]string{"from timestamp to date", "from array<int> to map<int,int>"}},
+		{"retype then rename", []Feature{{Name: "account_id", Type: "int"}, {Name: "ts", Type: "timestamp"}, prior.Features[2]}, 2, Path{"features", 0, "type"},
+			[]string{"from string to int", `the change puts "ts" there`}},
 		{"retype to garbage", []Feature{prior.Features[0], {Name: "event_ts", Type: "Not A Type"}, prior.Features[2]}, 1, Path{"features", 1, "type"},
 			[]string{"from timestamp to Not A Type"}},
 	}
@@ -340,7 +344,9 @@ func TestCheckFeatureSchemaChange(t *testing.T) {
 			if !reflect.DeepEqual(ps[0].Path, c.path) {
 				t.Errorf("first problem path = %v, want %v", ps[0].Path, c.path)
 			}
-			problemWith(t, ps, c.words...)
+			for _, w := range c.words {
+				problemWith(t, ps, w)
+			}
 			if err := ps.Err(); err == nil || !strings.Contains(err.Error(), "[F1]") {
 				t.Errorf("Err() = %v, want an F1 RuleError", err)
 			}
@@ -400,25 +406,33 @@ func sha256Hex(s string) string {
 
 func TestCheckDeleteDependents(t *testing.T) {
 	obj := Ref{Kind: KindFeatureGroup, ID: "transactions"}
-	if ps := CheckDeleteDependents(obj, "prod", nil); len(ps) != 0 || ps.Err() != nil {
-		t.Fatalf("no dependents refused:\n%s", dump(ps))
+	for _, atWrite := range []bool{false, true} {
+		if ps := CheckDeleteDependents(obj, "prod", nil, atWrite); len(ps) != 0 || ps.Err() != nil {
+			t.Fatalf("no dependents refused:\n%s", dump(ps))
+		}
 	}
 	deps := []Ref{{Kind: KindFeatureVersion, ID: "transactions/1"}, {Kind: KindFeatureVersion, ID: "transactions/2"}}
-	ps := CheckDeleteDependents(obj, "prod", deps)
-	if len(ps) != 1 || ps[0].Rule != "F2" || ps[0].Severity != SeverityError || ps[0].Path != nil {
-		t.Fatalf("want one F2 error without a path, got %+v", ps)
-	}
-	problemWith(t, ps, `feature group "transactions" in environment "prod"`,
-		`feature version "transactions/1", feature version "transactions/2"`, "Nothing was deleted", "delete or move those first")
-	var re *RuleError
-	if err := ps.Err(); !errors.As(err, &re) || !strings.HasPrefix(err.Error(), "[F2] Object still referenced: ") {
-		t.Errorf("Err() = %v", err)
+	for atWrite, outcome := range map[bool]string{true: "Nothing was deleted.", false: "Deleting it will be refused at apply."} {
+		ps := CheckDeleteDependents(obj, "prod", deps, atWrite)
+		if len(ps) != 1 || ps[0].Rule != "F2" || ps[0].Severity != SeverityError || ps[0].Path != nil {
+			t.Fatalf("want one F2 error without a path, got %+v", ps)
+		}
+		problemWith(t, ps, `feature group "transactions" in environment "prod"`,
+			`feature version "transactions/1", feature version "transactions/2"`, "point them elsewhere first", outcome)
+		other := map[bool]string{true: "refused at apply", false: "Nothing was deleted"}[atWrite]
+		if strings.Contains(ps[0].Detail, other) {
+			t.Errorf("atWrite=%v: detail %q says %q", atWrite, ps[0].Detail, other)
+		}
+		var re *RuleError
+		if err := ps.Err(); !errors.As(err, &re) || !strings.HasPrefix(err.Error(), "[F2] Object still referenced: ") {
+			t.Errorf("Err() = %v", err)
+		}
 	}
 }
 
 func TestRuleErrorShowsOnlyErrors(t *testing.T) {
 	var ps Problems
-	ps.warnf("M1", nil, "Deprecated", "only a warning")
+	ps = append(ps, Problem{Rule: "M1", Severity: SeverityWarning, Summary: "Deprecated", Detail: "only a warning"})
 	if ps.HasErrors() || ps.Err() != nil {
 		t.Fatal("a warning blocks the change")
 	}
@@ -587,7 +601,7 @@ func TestParseRegistryURL(t *testing.T) {
 		if strings.Contains(msg, "secret") {
 			t.Errorf("ParseRegistryURL(%q) error leaks the password: %q", in, msg)
 		}
-		if !strings.Contains(msg, "sqlite://") {
+		if !strings.Contains(msg, "PostgreSQL") && !strings.Contains(msg, "sqlite://") {
 			t.Errorf("ParseRegistryURL(%q) error %q does not show a valid form", in, msg)
 		}
 	}

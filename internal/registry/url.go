@@ -58,8 +58,8 @@ var passwordParamRE = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*
 // string that is not a URL at all.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil {
-		// Unparsable: hide everything between "://" and "@".
+	if err != nil || u.Scheme == "" {
+		// Unparsable or not a URL: hide everything between "://" and "@".
 		out := raw
 		if i := strings.Index(raw, "://"); i >= 0 {
 			if j := strings.LastIndexByte(raw, '@'); j > i {

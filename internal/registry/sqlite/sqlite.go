@@ -47,14 +47,9 @@ func Dialect() sqlstore.Dialect {
 // Open opens (creating it if needed) the registry file at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string, log hclog.Logger) (*sqlstore.Store, error) {
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("creating the registry directory %s: %w", dir, err)
-		}
-	}
-	lock, err := openLock(path)
-	if err != nil {
-		return nil, fmt.Errorf("opening the registry %s: %w", path, err)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the registry directory %s: %w", dir, err)
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
@@ -63,26 +58,26 @@ func Open(ctx context.Context, path string, log hclog.Logger) (*sqlstore.Store, 
 	q.Add("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		_ = lock.Close()
 		return nil, fmt.Errorf("opening the registry %s: %w", path, err)
 	}
-	if err := migrate(ctx, db, lock, path, log); err != nil {
+	if err := migrate(ctx, db, dir, path, log); err != nil {
 		_ = db.Close()
-		_ = lock.Close()
 		return nil, err
 	}
-	s := sqlstore.New(db, Dialect(), log)
-	s.OnClose(lock.Close)
-	return s, nil
+	return sqlstore.New(db, Dialect(), log), nil
 }
 
-// migrate runs the schema check under an exclusive lock, so that two
-// processes opening a new registry at once do not both create its schema.
-func migrate(ctx context.Context, db *sql.DB, lock *fileLock, path string, log hclog.Logger) error {
-	if err := lock.Lock(); err != nil {
-		return fmt.Errorf("locking the registry %s for its schema check: %w", path, err)
+// migrate runs the schema check under an exclusive lock of the registry's
+// directory, so that two processes opening a new registry at once do not
+// both create its schema. The lock is on the directory, not the file:
+// SQLite's own locks are POSIX record locks, which a process loses when it
+// closes any descriptor of the database file.
+func migrate(ctx context.Context, db *sql.DB, dir, path string, log hclog.Logger) error {
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return fmt.Errorf("locking the registry directory %s for the schema check: %w", dir, err)
 	}
-	defer lock.Unlock()
+	defer unlock()
 	if err := sqlstore.Migrate(ctx, db, Dialect(), log); err != nil {
 		return fmt.Errorf("registry %s: %w", path, err)
 	}

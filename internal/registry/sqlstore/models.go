@@ -57,7 +57,7 @@ const modelVersionColumns = `model, version, artifact_uri, artifact_digest, inpu
 
 func scanModelVersion(row interface{ Scan(...any) error }) (registry.ModelVersion, error) {
 	var (
-		v                               registry.ModelVersion
+		v                              registry.ModelVersion
 		inputs, metrics, tags, created string
 	)
 	if err := row.Scan(&v.Model, &v.Version, &v.ArtifactURI, &v.ArtifactDigest, &inputs, &metrics, &v.Description, &tags, &created, &v.Revision); err != nil {

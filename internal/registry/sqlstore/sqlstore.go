@@ -47,10 +47,9 @@ func DollarPlaceholders(q string) string {
 
 // Store is a registry.Store over a database/sql handle.
 type Store struct {
-	db      *sql.DB
-	d       Dialect
-	log     hclog.Logger
-	onClose []func() error
+	db  *sql.DB
+	d   Dialect
+	log hclog.Logger
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -125,17 +124,8 @@ func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) (err err
 	return nil
 }
 
-// OnClose registers fn to run after the database handle is closed.
-func (s *Store) OnClose(fn func() error) { s.onClose = append(s.onClose, fn) }
-
 // Close closes the database handle.
-func (s *Store) Close() error {
-	errs := []error{s.db.Close()}
-	for _, fn := range s.onClose {
-		errs = append(errs, fn())
-	}
-	return errors.Join(errs...)
-}
+func (s *Store) Close() error { return s.db.Close() }
 
 // DB returns the database handle, for tests that reach behind the registry.
 func (s *Store) DB() *sql.DB { return s.db }
