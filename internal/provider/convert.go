@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
@@ -49,4 +51,22 @@ func warnDependents(ctx context.Context, reg *registry.Registry, obj registry.Re
 		return
 	}
 	addProblems(diags, ps, true)
+}
+
+// warnIfDeleted warns, when the plan deletes or replaces the resource, of
+// what still references the object in state (F2). Every resource's
+// ModifyPlan calls it first.
+func warnIfDeleted(ctx context.Context, reg *registry.Registry, kind registry.Kind, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if reg == nil || req.State.Raw.IsNull() {
+		return
+	}
+	if !req.Plan.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		return
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if id.IsNull() || id.IsUnknown() {
+		return
+	}
+	warnDependents(ctx, reg, registry.Ref{Kind: kind, ID: id.ValueString()}, &resp.Diagnostics)
 }

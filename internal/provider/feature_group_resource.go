@@ -182,15 +182,7 @@ func (r *featureGroupResource) ImportState(ctx context.Context, req resource.Imp
 // the create half of a replacement without the prior state, so plan cannot
 // tell an adopted object from the one being replaced.
 func (r *featureGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.reg == nil || req.State.Raw.IsNull() {
-		return
-	}
-	if !req.Plan.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
-		return
-	}
-	var id types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureGroup, ID: id.ValueString()}, &resp.Diagnostics)
+	warnIfDeleted(ctx, r.reg, registry.KindFeatureGroup, req, resp)
 }
 
 func (m featureGroupModel) toRegistry(ctx context.Context) (registry.FeatureGroup, diag.Diagnostics) {

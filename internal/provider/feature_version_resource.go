@@ -226,12 +226,8 @@ func (r *featureVersionResource) ImportState(ctx context.Context, req resource.I
 // a new version does not exist yet, an in-place change only appends (F1),
 // and a deleted version warns of what references it (F2).
 func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	warnIfDeleted(ctx, r.reg, registry.KindFeatureVersion, req, resp)
 	if req.Plan.Raw.IsNull() {
-		if r.reg != nil {
-			var state featureVersionModel
-			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-			warnDependents(ctx, r.reg, registry.Ref{Kind: registry.KindFeatureVersion, ID: state.ID.ValueString()}, &resp.Diagnostics)
-		}
 		return
 	}
 	var plan featureVersionModel

@@ -144,6 +144,8 @@ func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		NewFeatureGroupResource,
 		NewFeatureVersionResource,
+		NewModelResource,
+		NewModelVersionResource,
 	}
 }
 

@@ -20,6 +20,11 @@ func nameValidator(what string) validator.String {
 		"must be a valid "+what+": lower-case letters, digits and underscores, starting with a letter, at most 63 characters")
 }
 
+func modelNameValidator() validator.String {
+	return stringvalidator.RegexMatches(regexp.MustCompile(registry.ModelNamePattern),
+		"must be a valid model name: lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters")
+}
+
 func environmentValidator() validator.String {
 	return stringvalidator.RegexMatches(regexp.MustCompile(registry.EnvironmentPattern),
 		"must be a valid environment name: lower-case letters, digits and dashes, starting with a letter, at most 63 characters")
@@ -61,3 +66,31 @@ func (uniqueFeatureNames) ValidateList(ctx context.Context, req validator.ListRe
 }
 
 func uniqueStrings() validator.List { return listvalidator.UniqueValues() }
+
+// versionedIDValidator refuses an id that the registry's parser refuses,
+// such as a feature version id that is not "group/version".
+type versionedIDValidator struct {
+	what  string
+	parse func(string) (string, int64, error)
+}
+
+var _ validator.String = versionedIDValidator{}
+
+func featureVersionIDValidator() validator.String {
+	return versionedIDValidator{what: "feature version id, <feature group>/<version>", parse: registry.ParseFeatureVersionID}
+}
+
+func (v versionedIDValidator) Description(context.Context) string { return "must be a " + v.what }
+
+func (v versionedIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v versionedIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, _, err := v.parse(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid id", err.Error())
+	}
+}

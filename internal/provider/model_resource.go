@@ -1,0 +1,170 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+var (
+	_ resource.Resource                = &modelResource{}
+	_ resource.ResourceWithConfigure   = &modelResource{}
+	_ resource.ResourceWithImportState = &modelResource{}
+	_ resource.ResourceWithModifyPlan  = &modelResource{}
+)
+
+// NewModelResource returns the mlops_model resource.
+func NewModelResource() resource.Resource { return &modelResource{} }
+
+type modelResource struct {
+	resourceBase
+}
+
+type modelModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+	Tags        types.Map    `tfsdk:"tags"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+}
+
+func (r *modelResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model"
+}
+
+func (r *modelResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A model: the name its versions (`mlops_model_version`) are registered under. " +
+			"A model is deleted only when it has no versions left (rule F2).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The model's id: its name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name, unique in the environment; must match `" + registry.ModelNamePattern + "`. Changing it creates a new model.",
+				Required:            true,
+				Validators:          []validator.String{modelNameValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free-text description. Leave it unset rather than empty.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Free-form string tags. An empty map and an unset one are kept apart.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the model was created in the registry (RFC 3339, UTC).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *modelResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan modelModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	m := plan.toRegistry(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.reg.CreateModel(ctx, m)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "create model "+quote(m.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, created, &resp.Diagnostics))...)
+}
+
+func (r *modelResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state modelModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m, err := r.reg.Model(ctx, state.ID.ValueString())
+	if registry.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "read model "+quote(state.ID.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, m, &resp.Diagnostics))...)
+}
+
+func (r *modelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan modelModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	m := plan.toRegistry(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := r.reg.UpdateModel(ctx, m)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "update model "+quote(m.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, updated, &resp.Diagnostics))...)
+}
+
+func (r *modelResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state modelModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.reg.DeleteModel(ctx, state.ID.ValueString()); err != nil {
+		addRegistryError(&resp.Diagnostics, "delete model "+quote(state.ID.ValueString()), err)
+	}
+}
+
+func (r *modelResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !registry.ValidModelName(req.ID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			"A model is imported by its name, which must match "+registry.ModelNamePattern+"; got "+quote(req.ID)+".")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// ModifyPlan warns, when the plan deletes or replaces a model, of the
+// versions that still reference it: the delete will be refused (F2).
+func (r *modelResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	warnIfDeleted(ctx, r.reg, registry.KindModel, req, resp)
+}
+
+func (m modelModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.Model {
+	return registry.Model{
+		Name:        m.Name.ValueString(),
+		Description: m.Description.ValueString(),
+		Tags:        tagsToRegistry(ctx, m.Tags, diags),
+	}
+}
+
+func modelFromRegistry(ctx context.Context, m registry.Model, diags *diag.Diagnostics) modelModel {
+	return modelModel{
+		ID:          types.StringValue(m.ID()),
+		Name:        types.StringValue(m.Name),
+		Description: optionalString(m.Description),
+		Tags:        tagsFromRegistry(ctx, m.Tags, diags),
+		CreatedAt:   types.StringValue(formatTime(m.CreatedAt)),
+	}
+}

@@ -1,0 +1,404 @@
+package provider
+
+import (
+	"context"
+	"math/big"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+var (
+	_ resource.Resource                = &modelVersionResource{}
+	_ resource.ResourceWithConfigure   = &modelVersionResource{}
+	_ resource.ResourceWithImportState = &modelVersionResource{}
+	_ resource.ResourceWithModifyPlan  = &modelVersionResource{}
+)
+
+// NewModelVersionResource returns the mlops_model_version resource.
+func NewModelVersionResource() resource.Resource { return &modelVersionResource{} }
+
+type modelVersionResource struct {
+	resourceBase
+}
+
+type modelVersionModel struct {
+	ID                types.String `tfsdk:"id"`
+	ModelID           types.String `tfsdk:"model_id"`
+	Version           types.Int64  `tfsdk:"version"`
+	ArtifactURI       types.String `tfsdk:"artifact_uri"`
+	ArtifactDigest    types.String `tfsdk:"artifact_digest"`
+	FeatureVersionIDs types.Set    `tfsdk:"feature_version_ids"`
+	Inputs            types.List   `tfsdk:"inputs"`
+	Metrics           types.Map    `tfsdk:"metrics"`
+	Description       types.String `tfsdk:"description"`
+	Tags              types.Map    `tfsdk:"tags"`
+	CreatedAt         types.String `tfsdk:"created_at"`
+}
+
+type inputModel struct {
+	Feature types.String     `tfsdk:"feature"`
+	Type    featureTypeValue `tfsdk:"type"`
+}
+
+var inputAttrTypes = map[string]attr.Type{
+	"feature": types.StringType,
+	"type":    featureTypeType{},
+}
+
+func (r *modelVersionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model_version"
+}
+
+func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A version of a model: a trained artifact and the feature versions it reads (its lineage). " +
+			"Every listed feature version must exist in the environment (rule M1; a deprecated one warns), and every input must be " +
+			"a feature of those versions, unambiguous and of the same type (rule M2). Checked at plan whenever the ids are known. " +
+			"What the version was trained on forces a new version; metrics, description and tags change in place.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The model version's id, `<model>/<version>`, such as `fraud/2`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"model_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the model, usually `mlops_model.<name>.id`. Changing it creates a new version.",
+				Required:            true,
+				Validators:          []validator.String{modelNameValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"version": schema.Int64Attribute{
+				MarkdownDescription: "Version number, 1 or more. Changing it creates a new version.",
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"artifact_uri": schema.StringAttribute{
+				MarkdownDescription: "Where the trained artifact is: a URL with a scheme, such as `s3://models/fraud/2`. Changing it creates a new version.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`), "must be a URL with a scheme, such as s3://models/fraud/2")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"artifact_digest": schema.StringAttribute{
+				MarkdownDescription: "Digest of the artifact, `<algorithm>:<hex>`, such as `sha256:…`. Changing it creates a new version.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(registry.ArtifactDigestPattern), "must be <algorithm>:<lower-case hex>, such as sha256:9f86d081…")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"feature_version_ids": schema.SetAttribute{
+				MarkdownDescription: "Ids of the feature versions the model version reads, at least one, usually `mlops_feature_version.<name>.id` " +
+					"or `provider::mlops::feature_version_id(group, version)`. Changing them creates a new version.",
+				Required:      true,
+				ElementType:   types.StringType,
+				Validators:    []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(featureVersionIDValidator())},
+				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
+			},
+			"inputs": schema.ListNestedAttribute{
+				MarkdownDescription: "The features the model reads, in its input order. Unset: every feature of the listed feature versions. " +
+					"A feature found in two listed versions must be written `group.feature`. Changing them creates a new version.",
+				Optional:      true,
+				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
+				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"feature": schema.StringAttribute{
+							MarkdownDescription: "Feature name, or `group.feature`.",
+							Required:            true,
+						},
+						"type": schema.StringAttribute{
+							MarkdownDescription: "Type the model expects; when set it must equal the feature's type under the feature type language " +
+								"(`Array< INT >` equals `array<int>`).",
+							Optional:   true,
+							CustomType: featureTypeType{},
+						},
+					},
+				},
+			},
+			"metrics": schema.MapAttribute{
+				MarkdownDescription: "Evaluation metrics, such as `{ auc = 0.93 }`. Kept exactly as written. Change in place.",
+				Optional:            true,
+				ElementType:         types.NumberType,
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free-text description.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tags": schema.MapAttribute{
+				MarkdownDescription: "Free-form string tags.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the version was registered (RFC 3339, UTC).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan modelVersionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	v := plan.toRegistry(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.reg.CreateModelVersion(ctx, v)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "create model version "+quote(v.ID()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(created, &resp.Diagnostics))...)
+}
+
+func (r *modelVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state modelVersionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	model, version, err := registry.ParseModelVersionID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid model version id", err.Error())
+		return
+	}
+	v, err := r.reg.ModelVersion(ctx, model, version)
+	if registry.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "read model version "+quote(state.ID.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(v, &resp.Diagnostics))...)
+}
+
+func (r *modelVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan modelVersionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	v := plan.toRegistry(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := r.reg.UpdateModelVersion(ctx, v)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "update model version "+quote(v.ID()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(updated, &resp.Diagnostics))...)
+}
+
+func (r *modelVersionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state modelVersionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	model, version, err := registry.ParseModelVersionID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid model version id", err.Error())
+		return
+	}
+	if err := r.reg.DeleteModelVersion(ctx, model, version); err != nil {
+		addRegistryError(&resp.Diagnostics, "delete model version "+quote(state.ID.ValueString()), err)
+	}
+}
+
+func (r *modelVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	model, version, err := registry.ParseModelVersionID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("model_id"), model)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
+}
+
+// ModifyPlan runs, for a version the plan creates, the registry's checks
+// whose inputs are known: the model exists, every known feature version
+// exists (M1, a deprecated one warns) and, once all are known, the inputs
+// match them (M2). A deleted version warns of what references it (F2).
+func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	warnIfDeleted(ctx, r.reg, registry.KindModelVersion, req, resp)
+	if r.reg == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		return // in place: only metrics, description and tags change
+	}
+	var plan modelVersionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p := registry.ModelVersionPlan{Version: plan.Version.ValueInt64()}
+	if !plan.ModelID.IsUnknown() {
+		p.Model = plan.ModelID.ValueString()
+	}
+	p.FeatureVersionIDs, p.AllFeatureVersionsKnown = knownStrings(plan.FeatureVersionIDs)
+	p.Inputs, p.InputsKnown = inputsFromList(ctx, plan.Inputs, &resp.Diagnostics)
+	ps, err := r.reg.CheckModelVersionPlan(ctx, p)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "check model version", err)
+		return
+	}
+	addProblems(&resp.Diagnostics, ps, false)
+}
+
+func (m modelVersionModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.ModelVersion {
+	ids, _ := knownStrings(m.FeatureVersionIDs)
+	inputs, _ := inputsFromList(ctx, m.Inputs, diags)
+	return registry.ModelVersion{
+		Model:             m.ModelID.ValueString(),
+		Version:           m.Version.ValueInt64(),
+		ArtifactURI:       m.ArtifactURI.ValueString(),
+		ArtifactDigest:    m.ArtifactDigest.ValueString(),
+		FeatureVersionIDs: ids,
+		Inputs:            inputs,
+		Metrics:           metricsToRegistry(m.Metrics),
+		Description:       m.Description.ValueString(),
+		Tags:              tagsToRegistry(ctx, m.Tags, diags),
+	}
+}
+
+func modelVersionFromRegistry(v registry.ModelVersion, diags *diag.Diagnostics) modelVersionModel {
+	ids := make([]attr.Value, len(v.FeatureVersionIDs))
+	for i, id := range v.FeatureVersionIDs {
+		ids[i] = types.StringValue(id)
+	}
+	set, d := types.SetValue(types.StringType, ids)
+	diags.Append(d...)
+	return modelVersionModel{
+		ID:                types.StringValue(v.ID()),
+		ModelID:           types.StringValue(v.Model),
+		Version:           types.Int64Value(v.Version),
+		ArtifactURI:       types.StringValue(v.ArtifactURI),
+		ArtifactDigest:    optionalString(v.ArtifactDigest),
+		FeatureVersionIDs: set,
+		Inputs:            inputsToList(v.Inputs, diags),
+		Metrics:           metricsFromRegistry(v.Metrics, diags),
+		Description:       optionalString(v.Description),
+		Tags:              tagsFromRegistry(context.Background(), v.Tags, diags),
+		CreatedAt:         types.StringValue(formatTime(v.CreatedAt)),
+	}
+}
+
+// knownStrings returns the known elements of a set; all is false when the
+// set or any element is unknown.
+func knownStrings(s types.Set) (known []string, all bool) {
+	if s.IsNull() || s.IsUnknown() {
+		return nil, false
+	}
+	all = true
+	for _, e := range s.Elements() {
+		str, ok := e.(types.String)
+		if !ok || str.IsUnknown() || str.IsNull() {
+			all = false
+			continue
+		}
+		known = append(known, str.ValueString())
+	}
+	return known, all
+}
+
+// inputsFromList converts inputs; nil means unset (every feature). known is
+// false when any part is unknown.
+func inputsFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) ([]registry.Input, bool) {
+	if l.IsUnknown() {
+		return nil, false
+	}
+	if l.IsNull() {
+		return nil, true
+	}
+	for _, e := range l.Elements() {
+		if e.IsUnknown() {
+			return nil, false
+		}
+	}
+	var models []inputModel
+	diags.Append(l.ElementsAs(ctx, &models, false)...)
+	inputs := make([]registry.Input, len(models))
+	for i, m := range models {
+		if m.Feature.IsUnknown() || m.Type.IsUnknown() {
+			return nil, false
+		}
+		inputs[i] = registry.Input{Feature: m.Feature.ValueString(), Type: m.Type.ValueString()}
+	}
+	return inputs, true
+}
+
+func inputsToList(inputs []registry.Input, diags *diag.Diagnostics) types.List {
+	objType := types.ObjectType{AttrTypes: inputAttrTypes}
+	if inputs == nil {
+		return types.ListNull(objType)
+	}
+	elems := make([]attr.Value, len(inputs))
+	for i, in := range inputs {
+		typ := featureTypeValue{StringValue: types.StringNull()}
+		if in.Type != "" {
+			typ = newFeatureTypeValue(in.Type)
+		}
+		obj, d := types.ObjectValue(inputAttrTypes, map[string]attr.Value{"feature": types.StringValue(in.Feature), "type": typ})
+		diags.Append(d...)
+		elems[i] = obj
+	}
+	l, d := types.ListValue(objType, elems)
+	diags.Append(d...)
+	return l
+}
+
+// metricsToRegistry keeps each metric's exact decimal text.
+func metricsToRegistry(m types.Map) map[string]string {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	out := make(map[string]string, len(m.Elements()))
+	for k, e := range m.Elements() {
+		if n, ok := e.(types.Number); ok && !n.IsNull() && !n.IsUnknown() {
+			out[k] = n.ValueBigFloat().Text('g', -1)
+		}
+	}
+	return out
+}
+
+// metricsFromRegistry parses the decimal text as Terraform parses numbers,
+// so that a metric reads back equal to the configuration.
+func metricsFromRegistry(metrics map[string]string, diags *diag.Diagnostics) types.Map {
+	if metrics == nil {
+		return types.MapNull(types.NumberType)
+	}
+	elems := make(map[string]attr.Value, len(metrics))
+	for k, s := range metrics {
+		f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
+		if err != nil {
+			diags.AddError("Invalid metric in the registry", "metric "+quote(k)+" = "+quote(s)+" is not a number: "+err.Error())
+			continue
+		}
+		elems[k] = types.NumberValue(f)
+	}
+	m, d := types.MapValue(types.NumberType, elems)
+	diags.Append(d...)
+	return m
+}
