@@ -153,6 +153,8 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 	return []func() datasource.DataSource{
 		NewFeatureGroupDataSource,
 		NewFeatureVersionDataSource,
+		NewModelDataSource,
+		NewModelVersionDataSource,
 	}
 }
 
