@@ -1,5 +1,6 @@
-# Quickstart: a feature group and two versions of its schema in the embedded
-# registry (a SQLite file, mlops-registry.db, in this directory).
+# Quickstart: the seed scenario. Models fraud v1 and v2 read transactions
+# feature versions 1 and 2. Everything lives in the embedded registry, a
+# SQLite file (mlops-registry.db) in this directory.
 
 terraform {
   required_providers {
@@ -44,9 +45,38 @@ resource "mlops_feature_version" "transactions_v2" {
   ]
 }
 
-output "feature_versions" {
+resource "mlops_model" "fraud" {
+  name        = "fraud"
+  description = "Card fraud scoring"
+}
+
+# fraud v1 was trained on transactions v1 ...
+resource "mlops_model_version" "fraud_v1" {
+  model_id            = mlops_model.fraud.id
+  version             = 1
+  artifact_uri        = "s3://models/fraud/1"
+  feature_version_ids = [mlops_feature_version.transactions_v1.id]
+  metrics             = { auc = 0.91 }
+}
+
+# ... and fraud v2 on transactions v2, reading two of its features. Plan
+# checks that both exist in transactions v2 with these types (rule M2).
+resource "mlops_model_version" "fraud_v2" {
+  model_id            = mlops_model.fraud.id
+  version             = 2
+  artifact_uri        = "s3://models/fraud/2"
+  artifact_digest     = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+  feature_version_ids = [mlops_feature_version.transactions_v2.id]
+  inputs = [
+    { feature = "amount_7d", type = "double" },
+    { feature = "merchant_counts", type = "map<string,bigint>" },
+  ]
+  metrics = { auc = 0.93, recall_at_1pct_fpr = 0.41 }
+}
+
+output "lineage" {
   value = {
-    v1 = mlops_feature_version.transactions_v1.schema_hash
-    v2 = mlops_feature_version.transactions_v2.schema_hash
+    (mlops_model_version.fraud_v1.id) = mlops_model_version.fraud_v1.feature_version_ids
+    (mlops_model_version.fraud_v2.id) = mlops_model_version.fraud_v2.feature_version_ids
   }
 }

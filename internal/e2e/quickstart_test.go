@@ -11,7 +11,7 @@ import (
 func TestQuickstart(t *testing.T) {
 	w := newWorkdir(t, "examples/quickstart")
 	out := w.apply().stdout
-	if !strings.Contains(out, "Apply complete! Resources: 3 added") {
+	if !strings.Contains(out, "Apply complete! Resources: 6 added") {
 		t.Fatalf("unexpected apply output:\n%s", out)
 	}
 	w.expectEmptyPlan()
