@@ -156,6 +156,9 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		}
 		return deps, nil
 	case KindModelVersion:
+		names, err := tx.DeploymentsServing(ctx, r.env, obj.ID)
+		return refs(KindDeployment, names), err
+	case KindDeployment:
 		return nil, nil
 	default:
 		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)

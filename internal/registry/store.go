@@ -48,6 +48,14 @@ type Tx interface {
 	UpdateModelVersion(ctx context.Context, env string, v ModelVersion) error
 	DeleteModelVersion(ctx context.Context, env, model string, version int64, revision int64) error
 
+	Deployment(ctx context.Context, env, name string) (Deployment, error)
+	// DeploymentsServing lists the names of the deployments that serve a
+	// model version, as main version or canary, sorted.
+	DeploymentsServing(ctx context.Context, env, modelVersionID string) ([]string, error)
+	InsertDeployment(ctx context.Context, env string, d Deployment) error
+	UpdateDeployment(ctx context.Context, env string, d Deployment) error
+	DeleteDeployment(ctx context.Context, env, name string, revision int64) error
+
 	// AppendAudit records one write.
 	AppendAudit(ctx context.Context, rec AuditRecord) error
 	// Audit lists the audit trail of one object, oldest first.

@@ -17,6 +17,7 @@ const (
 	KindFeatureVersion Kind = "feature version"
 	KindModel          Kind = "model"
 	KindModelVersion   Kind = "model version"
+	KindDeployment     Kind = "deployment"
 )
 
 // Ref names one object of an environment.
@@ -32,6 +33,12 @@ var (
 	modelNameRE   = regexp.MustCompile(ModelNamePattern)
 	environmentRE = regexp.MustCompile(EnvironmentPattern)
 )
+
+// DeploymentNamePattern is the pattern of deployment names.
+const DeploymentNamePattern = `^[a-z][a-z0-9-]{0,62}$`
+
+// ValidDeploymentName reports whether s is a valid deployment name.
+func ValidDeploymentName(s string) bool { return environmentRE.MatchString(s) }
 
 // ModelNamePattern is the pattern of model names.
 const ModelNamePattern = `^[a-z][a-z0-9_-]{0,62}$`
@@ -153,6 +160,61 @@ func (v ModelVersion) MetricValue(name string) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
+}
+
+// Canary is a second model version that takes a share of the traffic.
+type Canary struct {
+	ModelVersion string `json:"model_version_id"`
+	Percent      int64  `json:"percent"`
+}
+
+// Replicas bound a deployment's replica count.
+type Replicas struct {
+	Min int64 `json:"min"`
+	Max int64 `json:"max"`
+}
+
+// DefaultReplicas are a deployment's replicas when none are configured.
+var DefaultReplicas = Replicas{Min: 1, Max: 1}
+
+// The statuses of a deployment.
+const (
+	StatusServing = "serving" // one model version takes all traffic
+	StatusCanary  = "canary"  // a canary takes a share of the traffic
+)
+
+// Deployment serves a model version, and optionally a canary, in an
+// environment.
+type Deployment struct {
+	Name         string    `json:"name"`
+	ModelVersion string    `json:"model_version_id"`
+	Canary       *Canary   `json:"canary,omitempty"`
+	Replicas     Replicas  `json:"replicas"`
+	PromoteFrom  string    `json:"promote_from,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Revision     int64     `json:"revision"`
+}
+
+// ID is the deployment's id: its name.
+func (d Deployment) ID() string { return d.Name }
+
+// Status is what the deployment does with its traffic: StatusServing or
+// StatusCanary. It follows from the configuration alone.
+func (d Deployment) Status() string {
+	if d.Canary != nil {
+		return StatusCanary
+	}
+	return StatusServing
+}
+
+// Served lists the model versions the deployment serves: the main one, then
+// the canary.
+func (d Deployment) Served() []string {
+	if d.Canary != nil {
+		return []string{d.ModelVersion, d.Canary.ModelVersion}
+	}
+	return []string{d.ModelVersion}
 }
 
 // ParseVersionedID splits an id of the form "name/version" (feature versions,

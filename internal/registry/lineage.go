@@ -1,0 +1,118 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Lineage is what a deployment serves: its model versions and the feature
+// versions they read, for review.
+type Lineage struct {
+	Environment string
+	Deployment  Deployment
+	Served      []ServedLineage
+}
+
+// ServedLineage is one served model version.
+type ServedLineage struct {
+	ModelVersion string
+	Role         string // "main" or "canary"
+	Percent      int64  // share of the traffic
+	// FeatureVersions are the feature versions it reads; Missing those of
+	// them the environment lacks (rule D2).
+	FeatureVersions []string
+	Missing         []string
+	// Absent is true when the environment lacks the model version itself.
+	Absent bool
+}
+
+// Lineage reads the lineage of a deployment of this environment.
+func (r *Registry) Lineage(ctx context.Context, deployment string) (Lineage, error) {
+	l := Lineage{Environment: r.env}
+	err := r.view(ctx, "lineage of "+deployment, func(tx Tx) error {
+		d, err := tx.Deployment(ctx, r.env, deployment)
+		if err != nil {
+			return err
+		}
+		l.Deployment = d
+		for i, id := range d.Served() {
+			sl := ServedLineage{ModelVersion: id, Role: "main", Percent: 100}
+			if d.Canary != nil {
+				sl.Percent = 100 - d.Canary.Percent
+			}
+			if i == 1 {
+				sl.Role, sl.Percent = "canary", d.Canary.Percent
+			}
+			s, err := r.servedVersion(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if s.Version == nil {
+				sl.Absent = true
+			} else {
+				sl.FeatureVersions = s.Version.FeatureVersionIDs
+				for _, fv := range sl.FeatureVersions {
+					if _, ok := s.Found[fv]; !ok {
+						sl.Missing = append(sl.Missing, fv)
+					}
+				}
+			}
+			l.Served = append(l.Served, sl)
+		}
+		return nil
+	})
+	return l, err
+}
+
+// Mermaid renders the lineage as a Mermaid flowchart, for a review comment
+// or a README. Objects the environment lacks are drawn in red.
+func (l Lineage) Mermaid() string {
+	var b strings.Builder
+	b.WriteString("graph LR\n")
+	dep := "deployment_" + mermaidID(l.Deployment.Name)
+	fmt.Fprintf(&b, "  %s[\"deployment %s<br/>environment %s\"]\n", dep, l.Deployment.Name, l.Environment)
+	var missing []string
+	seen := map[string]bool{}
+	node := func(kind, id string, absent bool) string {
+		n := strings.ReplaceAll(kind, " ", "_") + "_" + mermaidID(id)
+		if !seen[n] {
+			seen[n] = true
+			fmt.Fprintf(&b, "  %s[\"%s %s\"]\n", n, kind, id)
+			if absent {
+				missing = append(missing, n)
+			}
+		}
+		return n
+	}
+	for _, s := range l.Served {
+		mv := node("model version", s.ModelVersion, s.Absent)
+		label := fmt.Sprintf("%d%%", s.Percent)
+		if s.Role == "canary" {
+			label = "canary " + label
+		}
+		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", dep, label, mv)
+		for _, fv := range s.FeatureVersions {
+			absent := false
+			for _, m := range s.Missing {
+				absent = absent || m == fv
+			}
+			fmt.Fprintf(&b, "  %s --> %s\n", mv, node("feature version", fv, absent))
+		}
+	}
+	if len(missing) > 0 {
+		b.WriteString("  classDef missing fill:#fdd,stroke:#c00,color:#900\n")
+		fmt.Fprintf(&b, "  class %s missing\n", strings.Join(missing, ","))
+	}
+	return b.String()
+}
+
+// mermaidID turns an object id into a Mermaid node id.
+func mermaidID(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, id)
+}

@@ -1,0 +1,75 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+const deploymentColumns = `name, model_version, canary_model_version, canary_percent, replicas_min, replicas_max, promote_from, created_at, updated_at, revision`
+
+func (t *tx) Deployment(ctx context.Context, env, name string) (registry.Deployment, error) {
+	var (
+		d                        registry.Deployment
+		canary, created, updated string
+		percent                  int64
+	)
+	err := t.queryRow(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE environment = ? AND name = ?`, env, name).
+		Scan(&d.Name, &d.ModelVersion, &canary, &percent, &d.Replicas.Min, &d.Replicas.Max, &d.PromoteFrom, &created, &updated, &d.Revision)
+	if err != nil {
+		return d, notFound(err, registry.KindDeployment, name, env)
+	}
+	if canary != "" {
+		d.Canary = &registry.Canary{ModelVersion: canary, Percent: percent}
+	}
+	if d.CreatedAt, err = parseTime(created); err != nil {
+		return d, err
+	}
+	d.UpdatedAt, err = parseTime(updated)
+	return d, err
+}
+
+func (t *tx) DeploymentsServing(ctx context.Context, env, modelVersionID string) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT name FROM deployments WHERE environment = ? AND (model_version = ? OR canary_model_version = ?) ORDER BY name`,
+		env, modelVersionID, modelVersionID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}
+
+func canaryColumns(d registry.Deployment) (string, int64) {
+	if d.Canary == nil {
+		return "", 0
+	}
+	return d.Canary.ModelVersion, d.Canary.Percent
+}
+
+func (t *tx) InsertDeployment(ctx context.Context, env string, d registry.Deployment) error {
+	canary, percent := canaryColumns(d)
+	_, err := t.exec(ctx, `INSERT INTO deployments (environment, `+deploymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		env, d.Name, d.ModelVersion, canary, percent, d.Replicas.Min, d.Replicas.Max, d.PromoteFrom, formatTime(d.CreatedAt), formatTime(d.UpdatedAt), d.Revision)
+	return err
+}
+
+func (t *tx) UpdateDeployment(ctx context.Context, env string, d registry.Deployment) error {
+	canary, percent := canaryColumns(d)
+	res, err := t.exec(ctx, `UPDATE deployments SET model_version = ?, canary_model_version = ?, canary_percent = ?, replicas_min = ?, replicas_max = ?,
+		promote_from = ?, updated_at = ?, revision = ? WHERE environment = ? AND name = ? AND revision = ?`,
+		d.ModelVersion, canary, percent, d.Replicas.Min, d.Replicas.Max, d.PromoteFrom, formatTime(d.UpdatedAt), d.Revision, env, d.Name, d.Revision-1)
+	return changedOne(res, err, registry.KindDeployment, d.Name, env)
+}
+
+func (t *tx) DeleteDeployment(ctx context.Context, env, name string, revision int64) error {
+	res, err := t.exec(ctx, `DELETE FROM deployments WHERE environment = ? AND name = ? AND revision = ?`, env, name, revision)
+	return changedOne(res, err, registry.KindDeployment, name, env)
+}
