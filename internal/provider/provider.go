@@ -146,6 +146,7 @@ func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewFeatureVersionResource,
 		NewModelResource,
 		NewModelVersionResource,
+		NewDeploymentResource,
 	}
 }
 
@@ -155,6 +156,8 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewFeatureVersionDataSource,
 		NewModelDataSource,
 		NewModelVersionDataSource,
+		NewDeploymentDataSource,
+		NewLineageDataSource,
 	}
 }
 

@@ -144,7 +144,16 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		return deps, nil
 	case KindFeatureVersion:
 		ids, err := tx.ModelVersionsReading(ctx, r.env, obj.ID)
-		return refs(KindModelVersion, ids), err
+		if err != nil {
+			return nil, err
+		}
+		deps := refs(KindModelVersion, ids)
+		for i := range deps {
+			if deps[i].ServedBy, err = tx.DeploymentsServing(ctx, r.env, deps[i].ID); err != nil {
+				return nil, err
+			}
+		}
+		return deps, nil
 	case KindModel:
 		versions, err := tx.ModelVersions(ctx, r.env, obj.ID)
 		if err != nil {

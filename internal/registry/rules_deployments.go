@@ -10,57 +10,103 @@ import (
 // model versions exist), D2 (their feature versions exist), D4 (canary) and
 // D5 (promotion). D2 is the check the provider exists for.
 
-// CheckDeployment checks what the configuration alone shows (D4 among
-// them). Fields not known yet are "" and skipped; env is the provider's
-// environment.
+// CheckDeployment checks what the configuration alone shows, D4 among
+// them; env is the provider's environment. The provider runs the parts at
+// validate time on what is known (CheckDeploymentName, CheckCanary,
+// CheckReplicas, CheckPromoteFrom); every write runs them all.
 func CheckDeployment(d Deployment, env string) Problems {
+	ps := CheckDeploymentName(d.Name)
+	ps = append(ps, CheckModelVersionRef(Path{"model_version_id"}, "D1", d.ModelVersion)...)
+	if d.Canary != nil {
+		ps = append(ps, CheckCanary(d.Name, d.ModelVersion, d.Canary.ModelVersion, &d.Canary.Percent)...)
+	}
+	ps = append(ps, CheckReplicas(&d.Replicas.Min, &d.Replicas.Max)...)
+	return append(ps, CheckPromoteFrom(d.Name, d.PromoteFrom, env)...)
+}
+
+// CheckDeploymentName checks a deployment name.
+func CheckDeploymentName(name string) Problems {
 	var ps Problems
-	if d.Name != "" && !ValidDeploymentName(d.Name) {
+	if !ValidDeploymentName(name) {
 		ps.errorf("", Path{"name"}, "Invalid deployment name",
-			"%q is not a valid deployment name: it must match %s (lower-case letters, digits and dashes, starting with a letter, at most 63 characters)", d.Name, DeploymentNamePattern)
+			"%q is not a valid deployment name: it must match %s (lower-case letters, digits and dashes, starting with a letter, at most 63 characters)", name, DeploymentNamePattern)
 	}
-	mainModel := ""
-	if d.ModelVersion != "" {
-		m, _, err := ParseModelVersionID(d.ModelVersion)
-		if err != nil {
-			ps.errorf("D1", Path{"model_version_id"}, "Invalid model version id", "%s", err.Error())
-		}
-		mainModel = m
+	return ps
+}
+
+// CheckModelVersionRef checks the form of a model version id at path.
+func CheckModelVersionRef(path Path, rule, id string) Problems {
+	var ps Problems
+	if _, _, err := ParseModelVersionID(id); err != nil {
+		ps.errorf(rule, path, "Invalid model version id", "%s", err.Error())
 	}
-	if c := d.Canary; c != nil {
-		if c.Percent < 1 || c.Percent > 99 {
-			ps.errorf("D4", Path{"canary", "percent"}, "Invalid canary percent",
-				"canary percent must be between 1 and 99, got %d: 0 means no canary (remove the canary block), 100 means promoting it (make it model_version_id)", c.Percent)
-		}
-		if c.ModelVersion != "" {
-			canaryModel, _, err := ParseModelVersionID(c.ModelVersion)
-			switch {
-			case err != nil:
-				ps.errorf("D4", Path{"canary", "model_version_id"}, "Invalid model version id", "%s", err.Error())
-			case c.ModelVersion == d.ModelVersion:
-				ps.errorf("D4", Path{"canary", "model_version_id"}, "Canary equals the main version",
-					"the canary of deployment %s is model version %s, which the deployment already serves; a canary is a different version of the same model", nameOrNew(d.Name), c.ModelVersion)
-			case mainModel != "" && canaryModel != mainModel:
-				ps.errorf("D4", Path{"canary", "model_version_id"}, "Canary of another model",
-					"deployment %s serves model %q, but its canary %s is a version of model %q; a canary is a different version of the same model", nameOrNew(d.Name), mainModel, c.ModelVersion, canaryModel)
-			}
-		}
+	return ps
+}
+
+// Canary percent bounds (rule D4).
+const (
+	MinCanaryPercent = 1
+	MaxCanaryPercent = 99
+)
+
+// CheckCanary is rule D4: the canary takes 1..99 percent and is another
+// version of the main version's model. Ids not known yet are "", a percent
+// not known yet nil.
+func CheckCanary(deployment, main, canary string, percent *int64) Problems {
+	var ps Problems
+	if percent != nil && (*percent < MinCanaryPercent || *percent > MaxCanaryPercent) {
+		ps.errorf("D4", Path{"canary", "percent"}, "Invalid canary percent",
+			"canary percent must be between %d and %d, got %d: 0 means no canary (remove the canary), 100 means promoting it (make it model_version_id)",
+			MinCanaryPercent, MaxCanaryPercent, *percent)
 	}
-	if d.Replicas.Min < 0 {
-		ps.errorf("", Path{"replicas", "min"}, "Invalid replicas", "replicas.min must be 0 or more, got %d", d.Replicas.Min)
+	if canary == "" {
+		return ps
 	}
-	if d.Replicas.Max < d.Replicas.Min {
-		ps.errorf("", Path{"replicas", "max"}, "Invalid replicas", "replicas.max (%d) must be at least replicas.min (%d)", d.Replicas.Max, d.Replicas.Min)
+	canaryModel, _, err := ParseModelVersionID(canary)
+	if err != nil {
+		ps.errorf("D4", Path{"canary", "model_version_id"}, "Invalid model version id", "%s", err.Error())
+		return ps
 	}
-	if d.PromoteFrom != "" {
-		switch {
-		case !ValidEnvironment(d.PromoteFrom):
-			ps.errorf("D5", Path{"promote_from"}, "Invalid environment",
-				"promote_from %q is not a valid environment name (%s)", d.PromoteFrom, EnvironmentPattern)
-		case d.PromoteFrom == env:
-			ps.errorf("D5", Path{"promote_from"}, "Promotion from the same environment",
-				"deployment %s is in environment %q and cannot be promoted from it; name the environment it comes from, such as staging", nameOrNew(d.Name), env)
-		}
+	if main == "" {
+		return ps
+	}
+	mainModel, _, err := ParseModelVersionID(main)
+	switch {
+	case err != nil:
+	case canary == main:
+		ps.errorf("D4", Path{"canary", "model_version_id"}, "Canary equals the main version",
+			"the canary of deployment %s is model version %s, which the deployment already serves; a canary is a different version of the same model", nameOrNew(deployment), canary)
+	case canaryModel != mainModel:
+		ps.errorf("D4", Path{"canary", "model_version_id"}, "Canary of another model",
+			"deployment %s serves model %q, but its canary %s is a version of model %q; a canary is a different version of the same model", nameOrNew(deployment), mainModel, canary, canaryModel)
+	}
+	return ps
+}
+
+// CheckReplicas checks replica bounds; nil is not known yet.
+func CheckReplicas(minimum, maximum *int64) Problems {
+	var ps Problems
+	if minimum != nil && *minimum < 0 {
+		ps.errorf("", Path{"replicas", "min"}, "Invalid replicas", "replicas.min must be 0 or more, got %d", *minimum)
+	}
+	if minimum != nil && maximum != nil && *maximum < *minimum {
+		ps.errorf("", Path{"replicas", "max"}, "Invalid replicas", "replicas.max (%d) must be at least replicas.min (%d)", *maximum, *minimum)
+	}
+	return ps
+}
+
+// CheckPromoteFrom checks promote_from: a valid environment other than env
+// ("" at validate time, when the provider's environment is not known yet).
+func CheckPromoteFrom(deployment, from, env string) Problems {
+	var ps Problems
+	switch {
+	case from == "":
+	case !ValidEnvironment(from):
+		ps.errorf("D5", Path{"promote_from"}, "Invalid environment",
+			"promote_from %q is not a valid environment name (%s)", from, EnvironmentPattern)
+	case from == env:
+		ps.errorf("D5", Path{"promote_from"}, "Promotion from the same environment",
+			"deployment %s is in environment %q and cannot be promoted from it; name the environment it comes from, such as staging", nameOrNew(deployment), env)
 	}
 	return ps
 }

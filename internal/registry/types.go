@@ -24,9 +24,18 @@ const (
 type Ref struct {
 	Kind Kind
 	ID   string
+	// ServedBy names the deployments that serve a model version, when a
+	// message should say so.
+	ServedBy []string
 }
 
-func (r Ref) String() string { return fmt.Sprintf("%s %q", r.Kind, r.ID) }
+func (r Ref) String() string {
+	s := fmt.Sprintf("%s %q", r.Kind, r.ID)
+	if len(r.ServedBy) > 0 {
+		s += " (served by deployment " + strings.Join(r.ServedBy, ", ") + ")"
+	}
+	return s
+}
 
 var (
 	nameRE        = regexp.MustCompile(NamePattern)

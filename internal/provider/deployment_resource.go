@@ -1,0 +1,345 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+var (
+	_ resource.Resource                   = &deploymentResource{}
+	_ resource.ResourceWithConfigure      = &deploymentResource{}
+	_ resource.ResourceWithImportState    = &deploymentResource{}
+	_ resource.ResourceWithModifyPlan     = &deploymentResource{}
+	_ resource.ResourceWithValidateConfig = &deploymentResource{}
+)
+
+// NewDeploymentResource returns the mlops_deployment resource.
+func NewDeploymentResource() resource.Resource { return &deploymentResource{} }
+
+type deploymentResource struct {
+	resourceBase
+}
+
+type deploymentModel struct {
+	ID             types.String `tfsdk:"id"`
+	Name           types.String `tfsdk:"name"`
+	ModelVersionID types.String `tfsdk:"model_version_id"`
+	Canary         types.Object `tfsdk:"canary"`
+	Replicas       types.Object `tfsdk:"replicas"`
+	PromoteFrom    types.String `tfsdk:"promote_from"`
+	Status         types.String `tfsdk:"status"`
+	UpdatedAt      types.String `tfsdk:"updated_at"`
+}
+
+type canaryModel struct {
+	ModelVersionID types.String `tfsdk:"model_version_id"`
+	Percent        types.Int64  `tfsdk:"percent"`
+}
+
+type replicasModel struct {
+	Min types.Int64 `tfsdk:"min"`
+	Max types.Int64 `tfsdk:"max"`
+}
+
+var (
+	canaryAttrTypes   = map[string]attr.Type{"model_version_id": types.StringType, "percent": types.Int64Type}
+	replicasAttrTypes = map[string]attr.Type{"min": types.Int64Type, "max": types.Int64Type}
+)
+
+func (r *deploymentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_deployment"
+}
+
+func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A deployment: serves a model version, optionally with a canary, in the provider's environment. " +
+			"Plan refuses a deployment whose model version the environment lacks (rule D1) or that reads a feature version the " +
+			"environment lacks (rule D2), a bad canary (rule D4), and a promotion of what the `promote_from` environment does not " +
+			"serve (rule D5). Changing what it serves is an in-place update, so upgrades and rollbacks are reviewed as one diff.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The deployment's id: its name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name, unique in the environment; must match `" + registry.DeploymentNamePattern + "`. Changing it creates a new deployment.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"model_version_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the model version served, usually `mlops_model_version.<name>.id` or " +
+					"`provider::mlops::model_version_id(model, version)`.",
+				Required: true,
+			},
+			"canary": schema.SingleNestedAttribute{
+				MarkdownDescription: "A second version of the same model that takes a share of the traffic.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"model_version_id": schema.StringAttribute{
+						MarkdownDescription: "Id of the canary model version: a different version of the same model.",
+						Required:            true,
+					},
+					"percent": schema.Int64Attribute{
+						MarkdownDescription: "Share of the traffic the canary takes, 1 to 99.",
+						Required:            true,
+					},
+				},
+			},
+			"replicas": schema.SingleNestedAttribute{
+				MarkdownDescription: "Replica bounds. Defaults to `{ min = 1, max = 1 }`.",
+				Optional:            true,
+				Computed:            true,
+				Default: objectdefault.StaticValue(types.ObjectValueMust(replicasAttrTypes, map[string]attr.Value{
+					"min": types.Int64Value(registry.DefaultReplicas.Min), "max": types.Int64Value(registry.DefaultReplicas.Max),
+				})),
+				Attributes: map[string]schema.Attribute{
+					"min": schema.Int64Attribute{MarkdownDescription: "Minimum replicas, 0 or more.", Required: true},
+					"max": schema.Int64Attribute{MarkdownDescription: "Maximum replicas, at least `min`.", Required: true},
+				},
+			},
+			"promote_from": schema.StringAttribute{
+				MarkdownDescription: "Environment this deployment is promoted from, such as `staging` for prod. Every model version served " +
+					"here must be served, as the same artifact, by the deployment of the same name there (rule D5).",
+				Optional: true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`serving` when one model version takes all traffic, `canary` when a canary takes a share. Known at plan.",
+				Computed:            true,
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the deployment last changed in the registry (RFC 3339, UTC).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+// ValidateConfig runs the checks the configuration alone shows, on what is
+// known: name, ids, canary (D4), replicas and promote_from.
+func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg deploymentModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var ps registry.Problems
+	if known(cfg.Name) {
+		ps = append(ps, registry.CheckDeploymentName(cfg.Name.ValueString())...)
+	}
+	if known(cfg.ModelVersionID) {
+		ps = append(ps, registry.CheckModelVersionRef(registry.Path{"model_version_id"}, "D1", cfg.ModelVersionID.ValueString())...)
+	}
+	if c, ok := objectAs[canaryModel](ctx, cfg.Canary, &resp.Diagnostics); ok {
+		ps = append(ps, registry.CheckCanary(cfg.Name.ValueString(), knownString(cfg.ModelVersionID), knownString(c.ModelVersionID), knownInt64(c.Percent))...)
+	}
+	if rep, ok := objectAs[replicasModel](ctx, cfg.Replicas, &resp.Diagnostics); ok {
+		ps = append(ps, registry.CheckReplicas(knownInt64(rep.Min), knownInt64(rep.Max))...)
+	}
+	if known(cfg.PromoteFrom) {
+		ps = append(ps, registry.CheckPromoteFrom(cfg.Name.ValueString(), cfg.PromoteFrom.ValueString(), "")...)
+	}
+	addProblems(&resp.Diagnostics, ps, false)
+}
+
+func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan deploymentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	d := plan.toRegistry(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.reg.CreateDeployment(ctx, d)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "create deployment "+quote(d.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(created))...)
+}
+
+func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state deploymentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d, err := r.reg.Deployment(ctx, state.ID.ValueString())
+	if registry.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "read deployment "+quote(state.ID.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(d))...)
+}
+
+func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan deploymentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	d := plan.toRegistry(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := r.reg.UpdateDeployment(ctx, d)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "update deployment "+quote(d.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(updated))...)
+}
+
+func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state deploymentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.reg.DeleteDeployment(ctx, state.ID.ValueString()); err != nil {
+		addRegistryError(&resp.Diagnostics, "delete deployment "+quote(state.ID.ValueString()), err)
+	}
+}
+
+func (r *deploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !registry.ValidDeploymentName(req.ID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			"A deployment is imported by its name, which must match "+registry.DeploymentNamePattern+"; got "+quote(req.ID)+".")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// ModifyPlan sets status, and for a deployment the plan creates or changes
+// runs the registry's checks on what is known: D4 on ids known only now, D1
+// and D2 for each served model version whose id is known, D5 once
+// promote_from and every served id are known. This is where plan refuses to serve a model whose feature
+// version the environment lacks.
+func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // deleting a deployment breaks nothing the registry tracks
+	}
+	var plan deploymentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switch {
+	case plan.Canary.IsUnknown():
+	case plan.Canary.IsNull():
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), registry.StatusServing)...)
+	default:
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), registry.StatusCanary)...)
+	}
+	if r.reg == nil {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state deploymentModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Canary.Equal(plan.Canary) && state.PromoteFrom.Equal(plan.PromoteFrom) {
+			return // what it serves and where from are unchanged
+		}
+	}
+	d := registry.Deployment{
+		Name:         plan.Name.ValueString(),
+		ModelVersion: knownString(plan.ModelVersionID),
+		PromoteFrom:  knownString(plan.PromoteFrom),
+	}
+	if plan.Canary.IsUnknown() {
+		d.Canary = &registry.Canary{}
+	} else if c, ok := objectAs[canaryModel](ctx, plan.Canary, &resp.Diagnostics); ok {
+		d.Canary = &registry.Canary{ModelVersion: knownString(c.ModelVersionID), Percent: c.Percent.ValueInt64()}
+	}
+	// Values known only now (ids of existing objects) get the checks that
+	// validate could not run on them.
+	var ps registry.Problems
+	if d.Canary != nil {
+		ps = registry.CheckCanary(d.Name, d.ModelVersion, d.Canary.ModelVersion, nil)
+	}
+	ps = append(ps, registry.CheckPromoteFrom(d.Name, d.PromoteFrom, r.reg.Environment())...)
+	more, err := r.reg.CheckDeploymentPlan(ctx, d)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "check deployment "+quote(d.Name), err)
+		return
+	}
+	addProblems(&resp.Diagnostics, append(ps, more...), false)
+}
+
+func (m deploymentModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.Deployment {
+	d := registry.Deployment{
+		Name:         m.Name.ValueString(),
+		ModelVersion: m.ModelVersionID.ValueString(),
+		Replicas:     registry.DefaultReplicas,
+		PromoteFrom:  m.PromoteFrom.ValueString(),
+	}
+	if c, ok := objectAs[canaryModel](ctx, m.Canary, diags); ok {
+		d.Canary = &registry.Canary{ModelVersion: c.ModelVersionID.ValueString(), Percent: c.Percent.ValueInt64()}
+	}
+	if rep, ok := objectAs[replicasModel](ctx, m.Replicas, diags); ok {
+		d.Replicas = registry.Replicas{Min: rep.Min.ValueInt64(), Max: rep.Max.ValueInt64()}
+	}
+	return d
+}
+
+func deploymentFromRegistry(d registry.Deployment) deploymentModel {
+	canary := types.ObjectNull(canaryAttrTypes)
+	if d.Canary != nil {
+		canary = types.ObjectValueMust(canaryAttrTypes, map[string]attr.Value{
+			"model_version_id": types.StringValue(d.Canary.ModelVersion), "percent": types.Int64Value(d.Canary.Percent),
+		})
+	}
+	return deploymentModel{
+		ID:             types.StringValue(d.ID()),
+		Name:           types.StringValue(d.Name),
+		ModelVersionID: types.StringValue(d.ModelVersion),
+		Canary:         canary,
+		Replicas: types.ObjectValueMust(replicasAttrTypes, map[string]attr.Value{
+			"min": types.Int64Value(d.Replicas.Min), "max": types.Int64Value(d.Replicas.Max),
+		}),
+		PromoteFrom: optionalString(d.PromoteFrom),
+		Status:      types.StringValue(d.Status()),
+		UpdatedAt:   types.StringValue(formatTime(d.UpdatedAt)),
+	}
+}
+
+// objectAs converts a known, non-null object; ok is false otherwise.
+func objectAs[T any](ctx context.Context, o types.Object, diags *diag.Diagnostics) (T, bool) {
+	var out T
+	if o.IsNull() || o.IsUnknown() {
+		return out, false
+	}
+	diags.Append(o.As(ctx, &out, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	return out, true
+}
+
+func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// knownString is the value, or "" when null or unknown.
+func knownString(s types.String) string {
+	if !known(s) {
+		return ""
+	}
+	return s.ValueString()
+}
+
+// knownInt64 is the value, or nil when null or unknown.
+func knownInt64(i types.Int64) *int64 {
+	if !known(i) {
+		return nil
+	}
+	v := i.ValueInt64()
+	return &v
+}
