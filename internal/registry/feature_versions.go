@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"fmt"
 )
 
 // FeatureVersion reads a feature version of this environment.
@@ -173,16 +172,4 @@ func (r *Registry) DeleteFeatureVersion(ctx context.Context, group string, versi
 		func(tx Tx, revision int64) error {
 			return tx.DeleteFeatureVersion(ctx, r.env, group, version, revision)
 		})
-}
-
-// ParseFeatureVersionID splits "group/version".
-func ParseFeatureVersionID(id string) (string, int64, error) {
-	g, v, err := ParseVersionedID(KindFeatureVersion, id)
-	if err != nil {
-		return "", 0, err
-	}
-	if !ValidName(g) {
-		return "", 0, fmt.Errorf("feature version id %q: %q is not a valid feature group name (%s)", id, g, NamePattern)
-	}
-	return g, v, nil
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -93,11 +94,7 @@ func (l Lineage) Mermaid() string {
 		}
 		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", dep, label, mv)
 		for _, fv := range s.FeatureVersions {
-			absent := false
-			for _, m := range s.Missing {
-				absent = absent || m == fv
-			}
-			fmt.Fprintf(&b, "  %s --> %s\n", mv, node("feature version", fv, absent))
+			fmt.Fprintf(&b, "  %s --> %s\n", mv, node("feature version", fv, slices.Contains(s.Missing, fv)))
 		}
 	}
 	if len(missing) > 0 {

@@ -478,9 +478,9 @@ func TestParseVersionedID(t *testing.T) {
 		"transactions_v2_final/42": {"transactions_v2_final", 42},
 	}
 	for id, want := range ok {
-		name, v, err := ParseVersionedID(KindFeatureVersion, id)
+		name, v, err := parseVersionedID(KindFeatureVersion, id, "name", func(string) bool { return true }, "")
 		if err != nil || name != want.name || v != want.v {
-			t.Errorf("ParseVersionedID(%q) = %q, %d, %v; want %q, %d", id, name, v, err, want.name, want.v)
+			t.Errorf("parseVersionedID(%q) = %q, %d, %v; want %q, %d", id, name, v, err, want.name, want.v)
 		}
 	}
 	bad := map[string]string{
@@ -498,13 +498,13 @@ func TestParseVersionedID(t *testing.T) {
 		"a/9223372036854775808": "must end in a version number of 1 or more",
 	}
 	for id, want := range bad {
-		_, _, err := ParseVersionedID(KindFeatureVersion, id)
+		_, _, err := parseVersionedID(KindFeatureVersion, id, "name", func(string) bool { return true }, "")
 		if err == nil {
-			t.Errorf("ParseVersionedID(%q) succeeded", id)
+			t.Errorf("parseVersionedID(%q) succeeded", id)
 			continue
 		}
 		if !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "feature version id ") || !strings.Contains(err.Error(), `"transactions/2"`) {
-			t.Errorf("ParseVersionedID(%q) error %q: want the kind, %q and an example", id, err, want)
+			t.Errorf("parseVersionedID(%q) error %q: want the kind, %q and an example", id, err, want)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -203,16 +202,4 @@ func SortedIDs(ids []string) []string {
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// ParseModelVersionID splits "model/version".
-func ParseModelVersionID(id string) (string, int64, error) {
-	m, v, err := ParseVersionedID(KindModelVersion, id)
-	if err != nil {
-		return "", 0, err
-	}
-	if !ValidModelName(m) {
-		return "", 0, fmt.Errorf("model version id %q: %q is not a valid model name (%s)", id, m, ModelNamePattern)
-	}
-	return m, v, nil
 }

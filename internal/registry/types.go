@@ -226,18 +226,39 @@ func (d Deployment) Served() []string {
 	return []string{d.ModelVersion}
 }
 
-// ParseVersionedID splits an id of the form "name/version" (feature versions,
-// model versions). what names the kind for the error message.
-func ParseVersionedID(kind Kind, id string) (string, int64, error) {
+// parseVersionedID splits an id of the form "name/version" (feature versions,
+// model versions); validName checks the name part, a nameKind matching
+// pattern.
+func parseVersionedID(kind Kind, id string, nameKind string, validName func(string) bool, pattern string) (string, int64, error) {
 	name, ver, ok := strings.Cut(id, "/")
 	if !ok || name == "" {
-		return "", 0, fmt.Errorf("%s id %q must have the form <name>/<version>, such as \"transactions/2\"", kind, id)
+		return "", 0, fmt.Errorf("%s id %q must have the form <name>/<version>, such as %q", kind, id, exampleID(kind))
 	}
 	n, err := strconv.ParseInt(ver, 10, 64)
 	if err != nil || n < 1 || strconv.FormatInt(n, 10) != ver {
-		return "", 0, fmt.Errorf("%s id %q must end in a version number of 1 or more, such as \"transactions/2\"", kind, id)
+		return "", 0, fmt.Errorf("%s id %q must end in a version number of 1 or more, such as %q", kind, id, exampleID(kind))
+	}
+	if !validName(name) {
+		return "", 0, fmt.Errorf("%s id %q: %q is not a valid %s (%s)", kind, id, name, nameKind, pattern)
 	}
 	return name, n, nil
+}
+
+// ParseFeatureVersionID splits "group/version".
+func ParseFeatureVersionID(id string) (string, int64, error) {
+	return parseVersionedID(KindFeatureVersion, id, "feature group name", ValidName, NamePattern)
+}
+
+// ParseModelVersionID splits "model/version".
+func ParseModelVersionID(id string) (string, int64, error) {
+	return parseVersionedID(KindModelVersion, id, "model name", ValidModelName, ModelNamePattern)
+}
+
+func exampleID(kind Kind) string {
+	if kind == KindModelVersion {
+		return "fraud/2"
+	}
+	return "transactions/2"
 }
 
 // AuditRecord is one row of the audit trail: every write records one.

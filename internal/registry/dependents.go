@@ -1,0 +1,107 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+)
+
+// This file is rule F2's machinery: what references an object, and the
+// delete that refuses while anything does.
+
+// deleteObject deletes obj in one transaction unless something still
+// references it (F2). read returns the object and its revision; an object
+// already gone is not an error.
+func (r *Registry) deleteObject(ctx context.Context, obj Ref, read func(Tx) (any, int64, error), del func(Tx, int64) error) error {
+	err := r.write(ctx, obj.Kind, obj.ID, "delete", func(tx Tx) (any, any, error) {
+		prior, revision, err := read(tx)
+		if err != nil {
+			return nil, nil, err
+		}
+		deps, err := r.dependents(ctx, tx, obj)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := CheckDeleteDependents(obj, r.env, deps, true).Err(); err != nil {
+			return nil, nil, err
+		}
+		return prior, nil, del(tx, revision)
+	})
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// DependentsProblems runs at plan time for an object the plan deletes: the
+// F2 problem naming what still references it, nil when nothing does.
+func (r *Registry) DependentsProblems(ctx context.Context, obj Ref) (Problems, error) {
+	deps, err := r.Dependents(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return CheckDeleteDependents(obj, r.env, deps, false), nil
+}
+
+// Dependents lists the objects of this environment that reference obj, so
+// that deleting obj would break them (F2).
+func (r *Registry) Dependents(ctx context.Context, obj Ref) ([]Ref, error) {
+	var deps []Ref
+	err := r.view(ctx, "dependents of "+obj.String(), func(tx Tx) error {
+		var err error
+		deps, err = r.dependents(ctx, tx, obj)
+		return err
+	})
+	return deps, err
+}
+
+func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error) {
+	switch obj.Kind {
+	case KindFeatureGroup:
+		versions, err := tx.FeatureVersions(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		deps := make([]Ref, len(versions))
+		for i, v := range versions {
+			deps[i] = Ref{Kind: KindFeatureVersion, ID: v.ID()}
+		}
+		return deps, nil
+	case KindFeatureVersion:
+		ids, err := tx.ModelVersionsReading(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		deps := refs(KindModelVersion, ids)
+		for i := range deps {
+			if deps[i].ServedBy, err = tx.DeploymentsServing(ctx, r.env, deps[i].ID); err != nil {
+				return nil, err
+			}
+		}
+		return deps, nil
+	case KindModel:
+		versions, err := tx.ModelVersions(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		deps := make([]Ref, len(versions))
+		for i, v := range versions {
+			deps[i] = Ref{Kind: KindModelVersion, ID: v.ID()}
+		}
+		return deps, nil
+	case KindModelVersion:
+		names, err := tx.DeploymentsServing(ctx, r.env, obj.ID)
+		return refs(KindDeployment, names), err
+	case KindDeployment:
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
+	}
+}
+
+func refs(kind Kind, ids []string) []Ref {
+	out := make([]Ref, len(ids))
+	for i, id := range ids {
+		out[i] = Ref{Kind: kind, ID: id}
+	}
+	return out
+}
