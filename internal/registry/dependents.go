@@ -77,7 +77,7 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 				return nil, err
 			}
 		}
-		return deps, nil
+		return r.withSuites(ctx, tx, obj, deps)
 	case KindModel:
 		versions, err := tx.ModelVersions(ctx, r.env, obj.ID)
 		if err != nil {
@@ -87,11 +87,11 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		for i, v := range versions {
 			deps[i] = Ref{Kind: KindModelVersion, ID: v.ID()}
 		}
-		return deps, nil
+		return r.withSuites(ctx, tx, obj, deps)
 	case KindModelVersion:
 		names, err := tx.DeploymentsServing(ctx, r.env, obj.ID)
 		return refs(KindDeployment, names), err
-	case KindDeployment:
+	case KindDeployment, KindSuite:
 		return nil, nil
 	default:
 		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
@@ -104,4 +104,16 @@ func refs(kind Kind, ids []string) []Ref {
 		out[i] = Ref{Kind: kind, ID: id}
 	}
 	return out
+}
+
+// withSuites adds to deps the validation suites that target obj.
+func (r *Registry) withSuites(ctx context.Context, tx Tx, obj Ref, deps []Ref) ([]Ref, error) {
+	suites, err := tx.SuitesFor(ctx, r.env, obj)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range suites {
+		deps = append(deps, Ref{Kind: KindSuite, ID: s.Name})
+	}
+	return deps, nil
 }

@@ -18,8 +18,8 @@ func (r *Registry) Deployment(ctx context.Context, name string) (Deployment, err
 
 // CheckDeploymentPlan runs at plan time the checks that need the registry,
 // on what plan knows: fields not known yet are "" (a canary whose version is
-// unknown has ModelVersion ""). D1 and D2 for each known served version,
-// and D5 when promote_from and every served version are known. Warnings (a
+// unknown has ModelVersion ""). D1, D2 and D3 for each known served
+// version, and D5 when promote_from and every served version are known. Warnings (a
 // deprecated feature version) come back as problems of SeverityWarning.
 func (r *Registry) CheckDeploymentPlan(ctx context.Context, d Deployment) (Problems, error) {
 	var ps Problems
@@ -48,6 +48,11 @@ func (r *Registry) checkDeployment(ctx context.Context, tx Tx, d Deployment) (Pr
 		served = append(served, s)
 	}
 	ps := CheckServed(d.Name, r.env, served)
+	gates, err := r.gatesOf(ctx, tx, served)
+	if err != nil {
+		return nil, err
+	}
+	ps = append(ps, CheckGates(d.Name, served, gates)...)
 	if d.PromoteFrom != "" && allKnown && ValidEnvironment(d.PromoteFrom) && d.PromoteFrom != r.env {
 		src, err := r.promotionSource(ctx, tx, d.Name, d.PromoteFrom, ids)
 		if err != nil {
@@ -56,6 +61,24 @@ func (r *Registry) checkDeployment(ctx context.Context, tx Tx, d Deployment) (Pr
 		ps = append(ps, CheckPromotion(d.Name, r.env, served, src)...)
 	}
 	return ps, nil
+}
+
+// gatesOf reads the model suites (release gates) of the served models.
+func (r *Registry) gatesOf(ctx context.Context, tx Tx, served []ServedVersion) ([]ValidationSuite, error) {
+	var suites []ValidationSuite
+	seen := map[string]bool{}
+	for _, s := range served {
+		if s.Version == nil || seen[s.Version.Model] {
+			continue
+		}
+		seen[s.Version.Model] = true
+		more, err := tx.SuitesFor(ctx, r.env, Ref{Kind: KindModel, ID: s.Version.Model})
+		if err != nil {
+			return nil, err
+		}
+		suites = append(suites, more...)
+	}
+	return suites, nil
 }
 
 // servedVersion looks up a model version and its feature versions.

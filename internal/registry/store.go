@@ -56,6 +56,14 @@ type Tx interface {
 	UpdateDeployment(ctx context.Context, env string, d Deployment) error
 	DeleteDeployment(ctx context.Context, env, name string, revision int64) error
 
+	Suite(ctx context.Context, env, name string) (ValidationSuite, error)
+	// SuitesFor lists the suites that target a feature version or a model
+	// (by id), sorted by name.
+	SuitesFor(ctx context.Context, env string, target Ref) ([]ValidationSuite, error)
+	InsertSuite(ctx context.Context, env string, s ValidationSuite) error
+	UpdateSuite(ctx context.Context, env string, s ValidationSuite) error
+	DeleteSuite(ctx context.Context, env, name string, revision int64) error
+
 	// AppendAudit records one write.
 	AppendAudit(ctx context.Context, rec AuditRecord) error
 	// Audit lists the audit trail of one object, oldest first.

@@ -18,6 +18,7 @@ const (
 	KindModel          Kind = "model"
 	KindModelVersion   Kind = "model version"
 	KindDeployment     Kind = "deployment"
+	KindSuite          Kind = "validation suite"
 )
 
 // Ref names one object of an environment.
@@ -259,6 +260,20 @@ func exampleID(kind Kind) string {
 		return "fraud/2"
 	}
 	return "transactions/2"
+}
+
+// ValidationSuite is a set of expectations on a feature version's data or
+// on a model's metrics.
+type ValidationSuite struct {
+	Name string `json:"name"`
+	// FeatureVersion is the target of a data suite, Model of a model suite;
+	// exactly one is set.
+	FeatureVersion  string        `json:"feature_version_id,omitempty"`
+	Model           string        `json:"model_id,omitempty"`
+	IngestionPolicy string        `json:"ingestion_policy,omitempty"`
+	Expectations    []Expectation `json:"expectations"`
+	CreatedAt       time.Time     `json:"created_at"`
+	Revision        int64         `json:"revision"`
 }
 
 // AuditRecord is one row of the audit trail: every write records one.

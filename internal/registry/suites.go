@@ -1,0 +1,172 @@
+package registry
+
+import (
+	"context"
+)
+
+// Suite reads a validation suite of this environment.
+func (r *Registry) Suite(ctx context.Context, name string) (ValidationSuite, error) {
+	var s ValidationSuite
+	err := r.view(ctx, "validation suite "+name, func(tx Tx) error {
+		var err error
+		s, err = tx.Suite(ctx, r.env, name)
+		return err
+	})
+	return s, err
+}
+
+// SuitePlan is what plan knows of a suite: unknown targets are "" (with
+// TargetKnown false), unknown expectation fields are listed in each
+// expectation's Unknown.
+type SuitePlan struct {
+	Suite       ValidationSuite
+	TargetKnown bool
+}
+
+// CheckSuitePlan runs at plan time the checks that need the registry: the
+// target exists, and each expectation fits the target feature version's
+// schema (V1). It also renders the suite's Great Expectations JSON when
+// everything it needs is known ("" otherwise).
+func (r *Registry) CheckSuitePlan(ctx context.Context, p SuitePlan) (Problems, string, error) {
+	var (
+		ps     Problems
+		geJSON string
+	)
+	err := r.view(ctx, "plan validation suite "+p.Suite.Name, func(tx Tx) error {
+		if !p.TargetKnown {
+			return nil
+		}
+		var fv *FeatureVersion
+		var err error
+		ps, fv, err = r.checkSuite(ctx, tx, p.Suite)
+		if err != nil || ps.HasErrors() || !expectationsKnown(p.Suite.Expectations) {
+			return err
+		}
+		geJSON, err = GreatExpectationsJSON(p.Suite, fv)
+		return err
+	})
+	return ps, geJSON, err
+}
+
+func expectationsKnown(exps []Expectation) bool {
+	for _, e := range exps {
+		if len(e.Unknown) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// checkSuite is shared by plan and write: the target exists and the
+// expectations fit it. It returns the target feature version of a data
+// suite.
+func (r *Registry) checkSuite(ctx context.Context, tx Tx, s ValidationSuite) (Problems, *FeatureVersion, error) {
+	var ps Problems
+	switch {
+	case s.FeatureVersion != "":
+		group, version, err := ParseFeatureVersionID(s.FeatureVersion)
+		if err != nil {
+			return ps, nil, nil // refused by CheckSuite
+		}
+		fv, err := tx.FeatureVersion(ctx, r.env, group, version)
+		if isNotFound(err) {
+			ps.errorf("V1", Path{"feature_version_id"}, "Feature version not found",
+				"validation suite %s targets feature version %s, which does not exist in environment %q; apply it first, or fix the id", nameOrNew(s.Name), s.FeatureVersion, r.env)
+			return ps, nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return CheckExpectationsAgainstSchema(s.Name, fv, s.Expectations), &fv, nil
+	case s.Model != "":
+		if _, err := tx.Model(ctx, r.env, s.Model); isNotFound(err) {
+			ps.errorf("V1", Path{"model_id"}, "Model not found",
+				"validation suite %s targets model %q, which does not exist in environment %q; apply it first, or fix the id", nameOrNew(s.Name), s.Model, r.env)
+		} else if err != nil {
+			return nil, nil, err
+		}
+	}
+	return ps, nil, nil
+}
+
+// GreatExpectationsJSON renders a stored suite in Great Expectations' JSON.
+func (r *Registry) GreatExpectationsJSON(ctx context.Context, s ValidationSuite) (string, error) {
+	var out string
+	err := r.view(ctx, "render validation suite "+s.Name, func(tx Tx) error {
+		_, fv, err := r.checkSuite(ctx, tx, s)
+		if err != nil {
+			return err
+		}
+		out, err = GreatExpectationsJSON(s, fv)
+		return err
+	})
+	return out, err
+}
+
+// CreateSuite creates a validation suite; V1 holds or nothing is written.
+func (r *Registry) CreateSuite(ctx context.Context, s ValidationSuite) (ValidationSuite, error) {
+	if err := CheckSuite(s).Err(); err != nil {
+		return ValidationSuite{}, err
+	}
+	s.CreatedAt = r.timestamp()
+	s.Revision = 1
+	err := r.write(ctx, KindSuite, s.Name, "create", func(tx Tx) (any, any, error) {
+		if _, err := tx.Suite(ctx, r.env, s.Name); err == nil {
+			return nil, nil, &AlreadyExistsError{Kind: KindSuite, ID: s.Name, Environment: r.env}
+		} else if !isNotFound(err) {
+			return nil, nil, err
+		}
+		if err := r.checkSuiteErr(ctx, tx, s); err != nil {
+			return nil, nil, err
+		}
+		return nil, s, tx.InsertSuite(ctx, r.env, s)
+	})
+	if err != nil {
+		return ValidationSuite{}, err
+	}
+	return s, nil
+}
+
+// UpdateSuite changes a suite's expectations and ingestion policy.
+func (r *Registry) UpdateSuite(ctx context.Context, s ValidationSuite) (ValidationSuite, error) {
+	if err := CheckSuite(s).Err(); err != nil {
+		return ValidationSuite{}, err
+	}
+	var out ValidationSuite
+	err := r.write(ctx, KindSuite, s.Name, "update", func(tx Tx) (any, any, error) {
+		prior, err := tx.Suite(ctx, r.env, s.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := r.checkSuiteErr(ctx, tx, s); err != nil {
+			return nil, nil, err
+		}
+		out = s
+		out.CreatedAt = prior.CreatedAt
+		out.Revision = prior.Revision + 1
+		return prior, out, tx.UpdateSuite(ctx, r.env, out)
+	})
+	if err != nil {
+		return ValidationSuite{}, err
+	}
+	return out, nil
+}
+
+func (r *Registry) checkSuiteErr(ctx context.Context, tx Tx, s ValidationSuite) error {
+	ps, _, err := r.checkSuite(ctx, tx, s)
+	if err != nil {
+		return err
+	}
+	return ps.Err()
+}
+
+// DeleteSuite deletes a validation suite. Deleting one that is already gone
+// succeeds.
+func (r *Registry) DeleteSuite(ctx context.Context, name string) error {
+	return r.deleteObject(ctx, Ref{Kind: KindSuite, ID: name},
+		func(tx Tx) (any, int64, error) {
+			s, err := tx.Suite(ctx, r.env, name)
+			return s, s.Revision, err
+		},
+		func(tx Tx, revision int64) error { return tx.DeleteSuite(ctx, r.env, name, revision) })
+}
