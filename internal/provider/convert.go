@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"math/big"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -69,4 +70,27 @@ func warnIfDeleted(ctx context.Context, reg *registry.Registry, kind registry.Ki
 		return
 	}
 	warnDependents(ctx, reg, registry.Ref{Kind: kind, ID: id.ValueString()}, &resp.Diagnostics)
+}
+
+// decimalText is a number's exact decimal text, "" when null or unknown.
+// The registry keeps numbers as text so that they read back exactly.
+func decimalText(n types.Number) string {
+	if n.IsNull() || n.IsUnknown() {
+		return ""
+	}
+	return n.ValueBigFloat().Text('g', -1)
+}
+
+// decimalValue parses decimal text as Terraform parses numbers, so that a
+// number reads back equal to the configuration; "" is null.
+func decimalValue(what, text string, diags *diag.Diagnostics) types.Number {
+	if text == "" {
+		return types.NumberNull()
+	}
+	f, _, err := big.ParseFloat(text, 10, 512, big.ToNearestEven)
+	if err != nil {
+		diags.AddError("Invalid number in the registry", what+" = "+quote(text)+" is not a number: "+err.Error())
+		return types.NumberNull()
+	}
+	return types.NumberValue(f)
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"math/big"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -376,27 +375,22 @@ func metricsToRegistry(m types.Map) map[string]string {
 	}
 	out := make(map[string]string, len(m.Elements()))
 	for k, e := range m.Elements() {
-		if n, ok := e.(types.Number); ok && !n.IsNull() && !n.IsUnknown() {
-			out[k] = n.ValueBigFloat().Text('g', -1)
+		if n, ok := e.(types.Number); ok {
+			if text := decimalText(n); text != "" {
+				out[k] = text
+			}
 		}
 	}
 	return out
 }
 
-// metricsFromRegistry parses the decimal text as Terraform parses numbers,
-// so that a metric reads back equal to the configuration.
 func metricsFromRegistry(metrics map[string]string, diags *diag.Diagnostics) types.Map {
 	if metrics == nil {
 		return types.MapNull(types.NumberType)
 	}
 	elems := make(map[string]attr.Value, len(metrics))
 	for k, s := range metrics {
-		f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
-		if err != nil {
-			diags.AddError("Invalid metric in the registry", "metric "+quote(k)+" = "+quote(s)+" is not a number: "+err.Error())
-			continue
-		}
-		elems[k] = types.NumberValue(f)
+		elems[k] = decimalValue("metric "+k, s, diags)
 	}
 	m, d := types.MapValue(types.NumberType, elems)
 	diags.Append(d...)

@@ -147,6 +147,7 @@ func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewModelResource,
 		NewModelVersionResource,
 		NewDeploymentResource,
+		NewValidationSuiteResource,
 	}
 }
 

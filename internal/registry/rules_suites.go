@@ -168,11 +168,18 @@ func CheckSuite(s ValidationSuite) Problems {
 		ps.errorf("V1", Path{"model_id"}, "Invalid model id", "%q is not a valid model name (%s)", s.Model, ModelNamePattern)
 	}
 	ps = append(ps, CheckIngestionPolicy(s.IngestionPolicy, target)...)
-	if len(s.Expectations) == 0 {
-		ps.errorf("V1", Path{"expectations"}, "No expectations", "a validation suite needs at least one expectation")
-	}
+	ps = append(ps, CheckExpectationCount(len(s.Expectations))...)
 	for i, e := range s.Expectations {
 		ps = append(ps, CheckExpectation(i, e, target)...)
+	}
+	return ps
+}
+
+// CheckExpectationCount refuses a suite without expectations.
+func CheckExpectationCount(n int) Problems {
+	var ps Problems
+	if n == 0 {
+		ps.errorf("V1", Path{"expectations"}, "No expectations", "a validation suite needs at least one expectation")
 	}
 	return ps
 }

@@ -103,8 +103,22 @@ func (r *Registry) GreatExpectationsJSON(ctx context.Context, s ValidationSuite)
 	return out, err
 }
 
+// normalised returns the suite as the registry keeps it: every severity
+// written out.
+func (s ValidationSuite) normalised() ValidationSuite {
+	exps := make([]Expectation, len(s.Expectations))
+	for i, e := range s.Expectations {
+		e.Severity = e.EffectiveSeverity()
+		e.Unknown = nil
+		exps[i] = e
+	}
+	s.Expectations = exps
+	return s
+}
+
 // CreateSuite creates a validation suite; V1 holds or nothing is written.
 func (r *Registry) CreateSuite(ctx context.Context, s ValidationSuite) (ValidationSuite, error) {
+	s = s.normalised()
 	if err := CheckSuite(s).Err(); err != nil {
 		return ValidationSuite{}, err
 	}
@@ -129,6 +143,7 @@ func (r *Registry) CreateSuite(ctx context.Context, s ValidationSuite) (Validati
 
 // UpdateSuite changes a suite's expectations and ingestion policy.
 func (r *Registry) UpdateSuite(ctx context.Context, s ValidationSuite) (ValidationSuite, error) {
+	s = s.normalised()
 	if err := CheckSuite(s).Err(); err != nil {
 		return ValidationSuite{}, err
 	}
@@ -137,6 +152,12 @@ func (r *Registry) UpdateSuite(ctx context.Context, s ValidationSuite) (Validati
 		prior, err := tx.Suite(ctx, r.env, s.Name)
 		if err != nil {
 			return nil, nil, err
+		}
+		if prior.FeatureVersion != s.FeatureVersion || prior.Model != s.Model {
+			var ps Problems
+			ps.errorf("V1", nil, "Target cannot change in place",
+				"validation suite %s targets %s; a suite for another target is a new suite", s.Name, prior.targetName())
+			return nil, nil, ps.Err()
 		}
 		if err := r.checkSuiteErr(ctx, tx, s); err != nil {
 			return nil, nil, err
@@ -169,4 +190,11 @@ func (r *Registry) DeleteSuite(ctx context.Context, name string) error {
 			return s, s.Revision, err
 		},
 		func(tx Tx, revision int64) error { return tx.DeleteSuite(ctx, r.env, name, revision) })
+}
+
+func (s ValidationSuite) targetName() string {
+	if s.FeatureVersion != "" {
+		return "feature version " + s.FeatureVersion
+	}
+	return "model " + s.Model
 }
