@@ -159,6 +159,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewModelVersionDataSource,
 		NewDeploymentDataSource,
 		NewLineageDataSource,
+		NewValidationSuiteDataSource,
 	}
 }
 
