@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"math/big"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -93,4 +94,35 @@ func decimalValue(what, text string, diags *diag.Diagnostics) types.Number {
 		return types.NumberNull()
 	}
 	return types.NumberValue(f)
+}
+
+// The registry revision an object had when this provider last read or wrote
+// it is kept in the resource's private state. Update and Delete hand it back
+// to the registry, which refuses the write if another writer has changed the
+// object since (a *registry.ConflictError): two writers never silently
+// overwrite each other.
+const revisionKey = "revision"
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+func setRevision(ctx context.Context, p privateSetter, revision int64, diags *diag.Diagnostics) {
+	diags.Append(p.SetKey(ctx, revisionKey, []byte(strconv.FormatInt(revision, 10)))...)
+}
+
+// readRevision is the revision last seen, 0 when none was recorded (the
+// registry then does not check it).
+func readRevision(ctx context.Context, p privateGetter, diags *diag.Diagnostics) int64 {
+	b, d := p.GetKey(ctx, revisionKey)
+	diags.Append(d...)
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }

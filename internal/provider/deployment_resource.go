@@ -167,6 +167,7 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(created))...)
+	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
 }
 
 func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -185,6 +186,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(d))...)
+	setRevision(ctx, resp.Private, d.Revision, &resp.Diagnostics)
 }
 
 func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -194,12 +196,14 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	d.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
 	updated, err := r.reg.UpdateDeployment(ctx, d)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "update deployment "+quote(d.Name), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(updated))...)
+	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
 }
 
 func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -208,7 +212,7 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.reg.DeleteDeployment(ctx, state.ID.ValueString()); err != nil {
+	if err := r.reg.DeleteDeployment(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
 		addRegistryError(&resp.Diagnostics, "delete deployment "+quote(state.ID.ValueString()), err)
 	}
 }

@@ -120,6 +120,7 @@ func (r *featureGroupResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, created, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
 }
 
 func (r *featureGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -138,6 +139,7 @@ func (r *featureGroupResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, g, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, g.Revision, &resp.Diagnostics)
 }
 
 func (r *featureGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -148,12 +150,14 @@ func (r *featureGroupResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	g.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
 	updated, err := r.reg.UpdateFeatureGroup(ctx, g)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "update feature group "+quote(g.Name), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, updated, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
 }
 
 func (r *featureGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -162,7 +166,7 @@ func (r *featureGroupResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.reg.DeleteFeatureGroup(ctx, state.ID.ValueString()); err != nil {
+	if err := r.reg.DeleteFeatureGroup(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
 		addRegistryError(&resp.Diagnostics, "delete feature group "+quote(state.ID.ValueString()), err)
 	}
 }

@@ -153,6 +153,7 @@ func (r *featureVersionResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(created, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
 }
 
 func (r *featureVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -176,6 +177,7 @@ func (r *featureVersionResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(v, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, v.Revision, &resp.Diagnostics)
 }
 
 func (r *featureVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -186,12 +188,14 @@ func (r *featureVersionResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	v.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
 	updated, err := r.reg.UpdateFeatureVersion(ctx, v)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "update feature version "+quote(v.ID()), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(updated, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
 }
 
 func (r *featureVersionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -205,7 +209,7 @@ func (r *featureVersionResource) Delete(ctx context.Context, req resource.Delete
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid feature version id", err.Error())
 		return
 	}
-	if err := r.reg.DeleteFeatureVersion(ctx, group, version); err != nil {
+	if err := r.reg.DeleteFeatureVersion(ctx, group, version, registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
 		addRegistryError(&resp.Diagnostics, "delete feature version "+quote(state.ID.ValueString()), err)
 	}
 }

@@ -90,6 +90,7 @@ func (r *modelResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, created, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
 }
 
 func (r *modelResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -108,6 +109,7 @@ func (r *modelResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, m, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, m.Revision, &resp.Diagnostics)
 }
 
 func (r *modelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -117,12 +119,14 @@ func (r *modelResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	m.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
 	updated, err := r.reg.UpdateModel(ctx, m)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "update model "+quote(m.Name), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, updated, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
 }
 
 func (r *modelResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -131,7 +135,7 @@ func (r *modelResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.reg.DeleteModel(ctx, state.ID.ValueString()); err != nil {
+	if err := r.reg.DeleteModel(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
 		addRegistryError(&resp.Diagnostics, "delete model "+quote(state.ID.ValueString()), err)
 	}
 }

@@ -168,6 +168,7 @@ func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(created, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
 }
 
 func (r *modelVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -191,6 +192,7 @@ func (r *modelVersionResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(v, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, v.Revision, &resp.Diagnostics)
 }
 
 func (r *modelVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -200,12 +202,14 @@ func (r *modelVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	v.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
 	updated, err := r.reg.UpdateModelVersion(ctx, v)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "update model version "+quote(v.ID()), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(updated, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
 }
 
 func (r *modelVersionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -219,7 +223,7 @@ func (r *modelVersionResource) Delete(ctx context.Context, req resource.DeleteRe
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid model version id", err.Error())
 		return
 	}
-	if err := r.reg.DeleteModelVersion(ctx, model, version); err != nil {
+	if err := r.reg.DeleteModelVersion(ctx, model, version, registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
 		addRegistryError(&resp.Diagnostics, "delete model version "+quote(state.ID.ValueString()), err)
 	}
 }

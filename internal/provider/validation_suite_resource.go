@@ -189,6 +189,7 @@ func (r *validationSuiteResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.fromRegistry(ctx, created, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
 }
 
 func (r *validationSuiteResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -207,6 +208,7 @@ func (r *validationSuiteResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.fromRegistry(ctx, s, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, s.Revision, &resp.Diagnostics)
 }
 
 func (r *validationSuiteResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -216,12 +218,14 @@ func (r *validationSuiteResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	s.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
 	updated, err := r.reg.UpdateSuite(ctx, s)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "update validation suite "+quote(s.Name), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.fromRegistry(ctx, updated, &resp.Diagnostics))...)
+	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
 }
 
 func (r *validationSuiteResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -230,7 +234,7 @@ func (r *validationSuiteResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.reg.DeleteSuite(ctx, state.ID.ValueString()); err != nil {
+	if err := r.reg.DeleteSuite(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
 		addRegistryError(&resp.Diagnostics, "delete validation suite "+quote(state.ID.ValueString()), err)
 	}
 }

@@ -9,12 +9,20 @@ import (
 // delete that refuses while anything does.
 
 // deleteObject deletes obj in one transaction unless something still
-// references it (F2). read returns the object and its revision; an object
-// already gone is not an error.
-func (r *Registry) deleteObject(ctx context.Context, obj Ref, read func(Tx) (any, int64, error), del func(Tx, int64) error) error {
+// references it (F2) or, with IfRevision, it changed since it was read.
+// read returns the object and its revision; an object already gone is not
+// an error.
+func (r *Registry) deleteObject(ctx context.Context, opts []WriteOption, obj Ref, read func(Tx) (any, int64, error), del func(Tx, int64) error) error {
+	var o writeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	err := r.write(ctx, obj.Kind, obj.ID, "delete", func(tx Tx) (any, any, error) {
 		prior, revision, err := read(tx)
 		if err != nil {
+			return nil, nil, err
+		}
+		if err := checkRevision(obj.Kind, obj.ID, r.env, o.revision, revision); err != nil {
 			return nil, nil, err
 		}
 		deps, err := r.dependents(ctx, tx, obj)

@@ -208,6 +208,9 @@ func (r *Registry) UpdateDeployment(ctx context.Context, d Deployment) (Deployme
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := checkRevision(KindDeployment, d.Name, r.env, d.Revision, prior.Revision); err != nil {
+			return nil, nil, err
+		}
 		if err := r.checkDeploymentErr(ctx, tx, d); err != nil {
 			return nil, nil, err
 		}
@@ -233,8 +236,8 @@ func (r *Registry) checkDeploymentErr(ctx context.Context, tx Tx, d Deployment) 
 
 // DeleteDeployment deletes a deployment. Deleting one that is already gone
 // succeeds.
-func (r *Registry) DeleteDeployment(ctx context.Context, name string) error {
-	return r.deleteObject(ctx, Ref{Kind: KindDeployment, ID: name},
+func (r *Registry) DeleteDeployment(ctx context.Context, name string, opts ...WriteOption) error {
+	return r.deleteObject(ctx, opts, Ref{Kind: KindDeployment, ID: name},
 		func(tx Tx) (any, int64, error) {
 			d, err := tx.Deployment(ctx, r.env, name)
 			return d, d.Revision, err

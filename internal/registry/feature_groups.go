@@ -49,6 +49,9 @@ func (r *Registry) UpdateFeatureGroup(ctx context.Context, g FeatureGroup) (Feat
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := checkRevision(KindFeatureGroup, g.Name, r.env, g.Revision, prior.Revision); err != nil {
+			return nil, nil, err
+		}
 		var ps Problems
 		if !slices.Equal(prior.PrimaryKey, g.PrimaryKey) {
 			ps.errorf("", Path{"primary_key"}, "Primary key cannot change in place",
@@ -74,8 +77,8 @@ func (r *Registry) UpdateFeatureGroup(ctx context.Context, g FeatureGroup) (Feat
 
 // DeleteFeatureGroup deletes a feature group that has no versions left (F2).
 // Deleting one that is already gone succeeds.
-func (r *Registry) DeleteFeatureGroup(ctx context.Context, name string) error {
-	return r.deleteObject(ctx, Ref{Kind: KindFeatureGroup, ID: name},
+func (r *Registry) DeleteFeatureGroup(ctx context.Context, name string, opts ...WriteOption) error {
+	return r.deleteObject(ctx, opts, Ref{Kind: KindFeatureGroup, ID: name},
 		func(tx Tx) (any, int64, error) {
 			g, err := tx.FeatureGroup(ctx, r.env, name)
 			return g, g.Revision, err

@@ -142,6 +142,9 @@ func (r *Registry) UpdateFeatureVersion(ctx context.Context, v FeatureVersion) (
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := checkRevision(KindFeatureVersion, v.ID(), r.env, v.Revision, prior.Revision); err != nil {
+			return nil, nil, err
+		}
 		ps, err := r.checkFeatureVersion(ctx, tx, FeatureVersionPlan{Group: v.Group, Version: v.Version, Features: v.Features})
 		if err != nil {
 			return nil, nil, err
@@ -163,8 +166,8 @@ func (r *Registry) UpdateFeatureVersion(ctx context.Context, v FeatureVersion) (
 
 // DeleteFeatureVersion deletes a feature version that nothing references
 // (F2). Deleting one that is already gone succeeds.
-func (r *Registry) DeleteFeatureVersion(ctx context.Context, group string, version int64) error {
-	return r.deleteObject(ctx, Ref{Kind: KindFeatureVersion, ID: FeatureVersionID(group, version)},
+func (r *Registry) DeleteFeatureVersion(ctx context.Context, group string, version int64, opts ...WriteOption) error {
+	return r.deleteObject(ctx, opts, Ref{Kind: KindFeatureVersion, ID: FeatureVersionID(group, version)},
 		func(tx Tx) (any, int64, error) {
 			v, err := tx.FeatureVersion(ctx, r.env, group, version)
 			return v, v.Revision, err

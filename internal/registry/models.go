@@ -46,6 +46,9 @@ func (r *Registry) UpdateModel(ctx context.Context, m Model) (Model, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := checkRevision(KindModel, m.Name, r.env, m.Revision, prior.Revision); err != nil {
+			return nil, nil, err
+		}
 		out = prior
 		out.Description, out.Tags = m.Description, m.Tags
 		out.Revision = prior.Revision + 1
@@ -59,8 +62,8 @@ func (r *Registry) UpdateModel(ctx context.Context, m Model) (Model, error) {
 
 // DeleteModel deletes a model that has no versions left (F2). Deleting one
 // that is already gone succeeds.
-func (r *Registry) DeleteModel(ctx context.Context, name string) error {
-	return r.deleteObject(ctx, Ref{Kind: KindModel, ID: name},
+func (r *Registry) DeleteModel(ctx context.Context, name string, opts ...WriteOption) error {
+	return r.deleteObject(ctx, opts, Ref{Kind: KindModel, ID: name},
 		func(tx Tx) (any, int64, error) {
 			m, err := tx.Model(ctx, r.env, name)
 			return m, m.Revision, err
@@ -212,6 +215,9 @@ func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (Mode
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := checkRevision(KindModelVersion, v.ID(), r.env, v.Revision, prior.Revision); err != nil {
+			return nil, nil, err
+		}
 		if prior.ArtifactURI != v.ArtifactURI || prior.ArtifactDigest != v.ArtifactDigest ||
 			!slices.Equal(prior.FeatureVersionIDs, SortedIDs(v.FeatureVersionIDs)) || !slices.Equal(prior.Inputs, v.Inputs) {
 			var ps Problems
@@ -232,8 +238,8 @@ func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (Mode
 
 // DeleteModelVersion deletes a model version that nothing references (F2).
 // Deleting one that is already gone succeeds.
-func (r *Registry) DeleteModelVersion(ctx context.Context, model string, version int64) error {
-	return r.deleteObject(ctx, Ref{Kind: KindModelVersion, ID: ModelVersionID(model, version)},
+func (r *Registry) DeleteModelVersion(ctx context.Context, model string, version int64, opts ...WriteOption) error {
+	return r.deleteObject(ctx, opts, Ref{Kind: KindModelVersion, ID: ModelVersionID(model, version)},
 		func(tx Tx) (any, int64, error) {
 			v, err := tx.ModelVersion(ctx, r.env, model, version)
 			return v, v.Revision, err

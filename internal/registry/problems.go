@@ -133,10 +133,37 @@ type ConflictError struct {
 	Kind        Kind
 	ID          string
 	Environment string
+	// Read and Now are the revision the writer read and the one the
+	// registry holds, when known.
+	Read, Now int64
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s %q in environment %q was changed by another writer at the same time; nothing was written, run plan again", e.Kind, e.ID, e.Environment)
+	what := "at the same time"
+	if e.Read != 0 {
+		what = fmt.Sprintf("since this run read it (revision %d, now %d)", e.Read, e.Now)
+	}
+	return fmt.Sprintf("%s %q in environment %q was changed by another writer %s; nothing was written: run plan again to see the other change", e.Kind, e.ID, e.Environment, what)
+}
+
+// checkRevision refuses a write based on a stale read: read is the revision
+// the writer last read (0 when it read none: no check), now the registry's.
+func checkRevision(kind Kind, id, env string, read, now int64) error {
+	if read != 0 && read != now {
+		return &ConflictError{Kind: kind, ID: id, Environment: env, Read: read, Now: now}
+	}
+	return nil
+}
+
+// WriteOption qualifies a delete.
+type WriteOption func(*writeOptions)
+
+type writeOptions struct{ revision int64 }
+
+// IfRevision makes a delete refuse, with a *ConflictError, an object whose
+// revision is no longer the one the caller read.
+func IfRevision(revision int64) WriteOption {
+	return func(o *writeOptions) { o.revision = revision }
 }
 
 // Is makes errors.Is(err, ErrConflict) true.

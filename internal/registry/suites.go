@@ -153,6 +153,9 @@ func (r *Registry) UpdateSuite(ctx context.Context, s ValidationSuite) (Validati
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := checkRevision(KindSuite, s.Name, r.env, s.Revision, prior.Revision); err != nil {
+			return nil, nil, err
+		}
 		if prior.FeatureVersion != s.FeatureVersion || prior.Model != s.Model {
 			var ps Problems
 			ps.errorf("V1", nil, "Target cannot change in place",
@@ -183,8 +186,8 @@ func (r *Registry) checkSuiteErr(ctx context.Context, tx Tx, s ValidationSuite) 
 
 // DeleteSuite deletes a validation suite. Deleting one that is already gone
 // succeeds.
-func (r *Registry) DeleteSuite(ctx context.Context, name string) error {
-	return r.deleteObject(ctx, Ref{Kind: KindSuite, ID: name},
+func (r *Registry) DeleteSuite(ctx context.Context, name string, opts ...WriteOption) error {
+	return r.deleteObject(ctx, opts, Ref{Kind: KindSuite, ID: name},
 		func(tx Tx) (any, int64, error) {
 			s, err := tx.Suite(ctx, r.env, name)
 			return s, s.Revision, err

@@ -28,7 +28,19 @@ type Dialect struct {
 	Placeholders func(query string) string
 	// AfterWrite, when set, runs after each committed write transaction.
 	AfterWrite string
+	// TxOptions are the options of write transactions.
+	TxOptions *sql.TxOptions
+	// Retryable reports whether a failed write transaction may be run again
+	// from the start (a serialization failure or deadlock).
+	Retryable func(error) bool
+	// Explain, when set, turns a database error into one that says what it
+	// means for the user (a read-only role, say); nil leaves it as it is.
+	Explain func(error) error
 }
+
+// maxAttempts bounds the runs of one write transaction that keeps failing
+// with retryable errors.
+const maxAttempts = 8
 
 // DollarPlaceholders rewrites ? placeholders to $1, $2, … (PostgreSQL).
 func DollarPlaceholders(q string) string {
@@ -67,13 +79,16 @@ func New(db *sql.DB, d Dialect, log hclog.Logger) *Store {
 
 // Migrate brings the registry schema up to date, each migration in its own
 // transaction. A schema newer than this binary's migrations is refused and
-// never written to. The caller serialises concurrent Migrate calls.
+// never written to; an up-to-date one is only read, so that a read-only role
+// can plan. The caller serialises concurrent Migrate calls.
 func Migrate(ctx context.Context, db *sql.DB, d Dialect, log hclog.Logger) error {
 	p, err := goose.NewProvider(d.Name, db, d.Migrations)
 	if err != nil {
 		return fmt.Errorf("loading the registry migrations: %w", err)
 	}
-	current, target, err := p.GetVersions(ctx)
+	sources := p.ListSources()
+	target := sources[len(sources)-1].Version
+	current, err := schemaVersion(ctx, db)
 	if err != nil {
 		return fmt.Errorf("reading the registry schema version: %w", err)
 	}
@@ -85,6 +100,7 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, log hclog.Logger) error
 	}
 	start := time.Now()
 	if _, err := p.Up(ctx); err != nil {
+		err = explain(d, err)
 		return fmt.Errorf("migrating the registry schema from version %d to %d: %w", current, target, err)
 	}
 	if log != nil {
@@ -93,14 +109,62 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, log hclog.Logger) error
 	return nil
 }
 
+// schemaVersion reads the highest applied migration without writing: 0 for
+// a new database.
+func schemaVersion(ctx context.Context, db *sql.DB) (int64, error) {
+	var v sql.NullInt64
+	err := db.QueryRowContext(ctx, `SELECT MAX(version_id) FROM `+goose.DefaultTablename+` WHERE is_applied`).Scan(&v)
+	if err != nil {
+		// No version table yet: a new database. Any other failure shows
+		// again, clearly, when the migrations run.
+		return 0, nil //nolint:nilerr // a missing table is version 0
+	}
+	return v.Int64, nil
+}
+
+func explain(d Dialect, err error) error {
+	if d.Explain == nil || err == nil {
+		return err
+	}
+	return d.Explain(err)
+}
+
 // View runs fn with reads that each see committed data.
 func (s *Store) View(ctx context.Context, fn func(registry.Tx) error) error {
 	return fn(&tx{q: s.db, s: s})
 }
 
-// Update runs fn in one transaction.
-func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) (err error) {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+// Update runs fn in one transaction, and runs it again from the start when
+// the database reports a retryable conflict with a concurrent transaction
+// (fn then sees the other transaction's writes and checks its rules anew).
+func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = s.update(ctx, fn)
+		if err == nil || s.d.Retryable == nil || !s.d.Retryable(err) {
+			break
+		}
+		s.log.Debug("registry transaction conflicted, running it again", "attempt", attempt, "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+	if err != nil {
+		return explain(s.d, err)
+	}
+	if s.d.AfterWrite != "" {
+		// Best effort: the write is committed whatever this returns.
+		if _, cerr := s.db.ExecContext(ctx, s.d.AfterWrite); cerr != nil {
+			s.log.Debug("after-write statement failed", "sql", s.d.AfterWrite, "error", cerr.Error())
+		}
+	}
+	return nil
+}
+
+func (s *Store) update(ctx context.Context, fn func(registry.Tx) error) (err error) {
+	sqlTx, err := s.db.BeginTx(ctx, s.d.TxOptions)
 	if err != nil {
 		return fmt.Errorf("starting a registry transaction: %w", err)
 	}
@@ -114,12 +178,6 @@ func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) (err err
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing a registry transaction: %w", err)
-	}
-	if s.d.AfterWrite != "" {
-		// Best effort: the write is committed whatever this returns.
-		if _, cerr := s.db.ExecContext(ctx, s.d.AfterWrite); cerr != nil {
-			s.log.Debug("after-write statement failed", "sql", s.d.AfterWrite, "error", cerr.Error())
-		}
 	}
 	return nil
 }

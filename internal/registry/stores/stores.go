@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/postgres"
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlite"
 )
 
@@ -16,7 +17,9 @@ func Open(ctx context.Context, loc registry.Location, log hclog.Logger) (registr
 	switch loc.Scheme {
 	case "sqlite":
 		return sqlite.Open(ctx, loc.Path, log)
+	case "postgres":
+		return postgres.Open(ctx, loc.URL, log)
 	default:
-		return nil, fmt.Errorf("registry scheme %q is not supported by this provider version: use sqlite://path", loc.Scheme)
+		return nil, fmt.Errorf("registry scheme %q is not supported: use sqlite:// or postgres://", loc.Scheme)
 	}
 }
