@@ -178,6 +178,11 @@ func envVarOf(attr string) string {
 	return "MLOPS_" + strings.ToUpper(attr)
 }
 
+// logOutput is the process's standard error as it was at start-up: the
+// plugin server later redirects os.Stderr, while Terraform reads JSON log
+// lines from the original one.
+var logOutput = os.Stderr
+
 // registryLogger is the go-hclog logger handed to the registry and its
 // store: JSON lines on stderr, which Terraform shows under TF_LOG /
 // TF_LOG_PROVIDER like the provider's own logs.
@@ -189,5 +194,5 @@ func registryLogger() hclog.Logger {
 	if level == hclog.NoLevel {
 		return hclog.NewNullLogger()
 	}
-	return hclog.New(&hclog.LoggerOptions{Name: "mlops.registry", Level: level, JSONFormat: true, Output: os.Stderr})
+	return hclog.New(&hclog.LoggerOptions{Name: "mlops.registry", Level: level, JSONFormat: true, Output: logOutput})
 }
