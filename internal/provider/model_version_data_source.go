@@ -67,7 +67,7 @@ func (d *modelVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"feature": schema.StringAttribute{MarkdownDescription: "Feature name, or `group.feature`.", Computed: true},
-						"type":    schema.StringAttribute{MarkdownDescription: "Type the model expects, if declared.", Computed: true, CustomType: featureTypeType{}},
+						"type":    schema.StringAttribute{MarkdownDescription: "Type the model expects, if declared.", Computed: true},
 					},
 				},
 			},

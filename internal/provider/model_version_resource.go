@@ -28,7 +28,8 @@ var (
 	_ resource.Resource                = &modelVersionResource{}
 	_ resource.ResourceWithConfigure   = &modelVersionResource{}
 	_ resource.ResourceWithImportState = &modelVersionResource{}
-	_ resource.ResourceWithModifyPlan  = &modelVersionResource{}
+	_ resource.ResourceWithModifyPlan     = &modelVersionResource{}
+	_ resource.ResourceWithValidateConfig = &modelVersionResource{}
 )
 
 // NewModelVersionResource returns the mlops_model_version resource.
@@ -53,13 +54,13 @@ type modelVersionModel struct {
 }
 
 type inputModel struct {
-	Feature types.String     `tfsdk:"feature"`
-	Type    featureTypeValue `tfsdk:"type"`
+	Feature types.String `tfsdk:"feature"`
+	Type    types.String `tfsdk:"type"`
 }
 
 var inputAttrTypes = map[string]attr.Type{
 	"feature": types.StringType,
-	"type":    featureTypeType{},
+	"type":    types.StringType,
 }
 
 func (r *modelVersionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -115,7 +116,9 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 					"A feature found in two listed versions must be written `group.feature`. Changing them creates a new version.",
 				Optional:      true,
 				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
-				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplaceIf(inputsChanged,
+					"Changing the inputs, other than the spelling of a type, creates a new version.",
+					"Changing the inputs, other than the spelling of a type, creates a new version.")},
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"feature": schema.StringAttribute{
@@ -124,9 +127,8 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 						},
 						"type": schema.StringAttribute{
 							MarkdownDescription: "Type the model expects; when set it must equal the feature's type under the feature type language " +
-								"(`Array< INT >` equals `array<int>`).",
-							Optional:   true,
-							CustomType: featureTypeType{},
+								"(`Array< INT >` equals `array<int>`). Kept as written.",
+							Optional: true,
 						},
 					},
 				},
@@ -153,6 +155,26 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
+}
+
+// ValidateConfig runs the checks the configuration alone shows: metric
+// names, and the inputs' names and types (M2).
+func (r *modelVersionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg modelVersionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var ps registry.Problems
+	if known(cfg.Metrics) {
+		for name := range cfg.Metrics.Elements() {
+			ps = append(ps, registry.CheckMetricName(name)...)
+		}
+	}
+	if inputs, ok := inputsFromList(ctx, cfg.Inputs, &resp.Diagnostics); ok {
+		ps = append(ps, registry.CheckInputNames(inputs)...)
+	}
+	addProblems(&resp.Diagnostics, ps, false)
 }
 
 func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -308,6 +330,14 @@ func modelVersionFromRegistry(v registry.ModelVersion, diags *diag.Diagnostics) 
 	}
 }
 
+// inputsChanged requires a new version unless the inputs differ at most in
+// the spelling of a type.
+func inputsChanged(ctx context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
+	planned, ok := inputsFromList(ctx, req.PlanValue, &resp.Diagnostics)
+	prior, _ := inputsFromList(ctx, req.StateValue, &resp.Diagnostics)
+	resp.RequiresReplace = !ok || !registry.InputsEquivalent(prior, planned)
+}
+
 // knownStrings returns the known elements of a set; all is false when the
 // set or any element is unknown.
 func knownStrings(s types.Set) (known []string, all bool) {
@@ -359,11 +389,7 @@ func inputsToList(inputs []registry.Input, diags *diag.Diagnostics) types.List {
 	}
 	elems := make([]attr.Value, len(inputs))
 	for i, in := range inputs {
-		typ := featureTypeValue{StringValue: types.StringNull()}
-		if in.Type != "" {
-			typ = newFeatureTypeValue(in.Type)
-		}
-		obj, d := types.ObjectValue(inputAttrTypes, map[string]attr.Value{"feature": types.StringValue(in.Feature), "type": typ})
+		obj, d := types.ObjectValue(inputAttrTypes, map[string]attr.Value{"feature": types.StringValue(in.Feature), "type": optionalString(in.Type)})
 		diags.Append(d...)
 		elems[i] = obj
 	}

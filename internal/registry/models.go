@@ -201,8 +201,8 @@ func (r *Registry) CreateModelVersion(ctx context.Context, v ModelVersion) (Mode
 }
 
 // UpdateModelVersion changes a model version's metrics, description and
-// tags. What it was trained on (artifact, feature versions, inputs) never
-// changes in place.
+// tags, and the spelling of its inputs' types. What it was trained on
+// (artifact, feature versions, inputs) never changes in place.
 func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (ModelVersion, error) {
 	for name := range v.Metrics {
 		if err := CheckMetricName(name).Err(); err != nil {
@@ -219,7 +219,7 @@ func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (Mode
 			return nil, nil, err
 		}
 		if prior.ArtifactURI != v.ArtifactURI || prior.ArtifactDigest != v.ArtifactDigest ||
-			!slices.Equal(prior.FeatureVersionIDs, SortedIDs(v.FeatureVersionIDs)) || !slices.Equal(prior.Inputs, v.Inputs) {
+			!slices.Equal(prior.FeatureVersionIDs, SortedIDs(v.FeatureVersionIDs)) || !InputsEquivalent(prior.Inputs, v.Inputs) {
 			var ps Problems
 			ps.errorf("", nil, "Model version cannot change in place",
 				"model version %s: its artifact, feature versions and inputs are what it was trained on and never change; register a new version instead", v.ID())
@@ -227,6 +227,7 @@ func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (Mode
 		}
 		out = prior
 		out.Metrics, out.Description, out.Tags = v.Metrics, v.Description, v.Tags
+		out.Inputs = v.Inputs // at most the spelling of a type changed
 		out.Revision = prior.Revision + 1
 		return prior, out, tx.UpdateModelVersion(ctx, r.env, out)
 	})

@@ -203,3 +203,18 @@ func SortedIDs(ids []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// InputsEquivalent reports whether two input lists differ at most in the
+// spelling of their types ("Array< INT >" and "array<int>"): such a change
+// is made in place, any other makes a new model version.
+func InputsEquivalent(a, b []Input) bool {
+	if (a == nil) != (b == nil) || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Feature != b[i].Feature || (a[i].Type == "") != (b[i].Type == "") || !FeatureTypesEqual(a[i].Type, b[i].Type) {
+			return false
+		}
+	}
+	return true
+}
