@@ -25,9 +25,9 @@ import (
 )
 
 var (
-	_ resource.Resource                = &modelVersionResource{}
-	_ resource.ResourceWithConfigure   = &modelVersionResource{}
-	_ resource.ResourceWithImportState = &modelVersionResource{}
+	_ resource.Resource                   = &modelVersionResource{}
+	_ resource.ResourceWithConfigure      = &modelVersionResource{}
+	_ resource.ResourceWithImportState    = &modelVersionResource{}
 	_ resource.ResourceWithModifyPlan     = &modelVersionResource{}
 	_ resource.ResourceWithValidateConfig = &modelVersionResource{}
 )
@@ -114,8 +114,8 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 			"inputs": schema.ListNestedAttribute{
 				MarkdownDescription: "The features the model reads, in its input order. Unset: every feature of the listed feature versions. " +
 					"A feature found in two listed versions must be written `group.feature`. Changing them creates a new version.",
-				Optional:      true,
-				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
+				Optional:   true,
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplaceIf(inputsChanged,
 					"Changing the inputs, other than the spelling of a type, creates a new version.",
 					"Changing the inputs, other than the spelling of a type, creates a new version.")},
