@@ -160,11 +160,12 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewDeploymentDataSource,
 		NewLineageDataSource,
 		NewValidationSuiteDataSource,
+		NewDatasetValidationDataSource,
 	}
 }
 
 func (p *mlopsProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{NewFeatureVersionIDFunction, NewModelVersionIDFunction}
 }
 
 func valueOrEnv(v types.String, env string) string {

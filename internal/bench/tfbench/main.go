@@ -25,7 +25,12 @@ import (
 func main() {
 	sizes := flag.String("n", "100,1000,5000", "comma-separated object counts")
 	out := flag.String("out", "BENCHMARKS.md", "report file")
+	emit := flag.Int("config", 0, "print the configuration of N registry objects and exit (for profiling)")
 	flag.Parse()
+	if *emit > 0 {
+		fmt.Print(mlopsConfig(*emit))
+		return
+	}
 	if err := run(*sizes, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "tfbench:", err)
 		os.Exit(1)

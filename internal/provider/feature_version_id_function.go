@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/function"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+var _ function.Function = &versionedIDFunction{}
+
+// NewFeatureVersionIDFunction returns provider::mlops::feature_version_id.
+func NewFeatureVersionIDFunction() function.Function {
+	return &versionedIDFunction{
+		name:    "feature_version_id",
+		summary: "Builds the id of a feature version from its feature group and version number",
+		description: "Returns `<group>/<version>`, the id of a feature version, such as `transactions/2` for " +
+			"`provider::mlops::feature_version_id(\"transactions\", 2)`. Use it to refer to a feature version owned by " +
+			"another configuration, for example in a model version's `feature_version_ids`, instead of writing the id " +
+			"by hand. It is a pure function: it checks the arguments but does not look the feature version up in the " +
+			"registry (use the `mlops_feature_version` data source for that).",
+		nameParam:            "group",
+		nameParamDescription: "Name of the feature group; must match `" + registry.NamePattern + "` (lower-case letters, digits and underscores, starting with a letter).",
+		nameKind:             "feature group name",
+		pattern:              registry.NamePattern,
+		patternText:          "lower-case letters, digits and underscores, starting with a letter",
+		valid:                registry.ValidName,
+		format:               registry.FeatureVersionID,
+	}
+}
+
+// versionedIDFunction is a provider function that formats the id of a
+// versioned object, "<name>/<version>", from a name checked by valid and a
+// version number of 1 or more. feature_version_id and model_version_id are
+// two of them.
+type versionedIDFunction struct {
+	name, summary, description      string
+	nameParam, nameParamDescription string
+	// nameKind ("feature group name"), pattern and patternText describe a
+	// valid name in error messages.
+	nameKind, pattern, patternText string
+	valid                          func(string) bool
+	format                         func(string, int64) string
+}
+
+func (f *versionedIDFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = f.name
+}
+
+func (f *versionedIDFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary:             f.summary,
+		MarkdownDescription: f.description,
+		Parameters: []function.Parameter{
+			function.StringParameter{
+				Name:                f.nameParam,
+				MarkdownDescription: f.nameParamDescription,
+			},
+			function.Int64Parameter{
+				Name:                "version",
+				MarkdownDescription: "Version number, a whole number of 1 or more.",
+			},
+		},
+		Return: function.StringReturn{},
+	}
+}
+
+func (f *versionedIDFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var name string
+	var version int64
+	// Terraform appends a full stop to an argument error: messages end without one.
+	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &name, &version))
+	if resp.Error != nil {
+		return
+	}
+	if !f.valid(name) {
+		resp.Error = function.NewArgumentFuncError(0, strconv.Quote(name)+" is not a valid "+f.nameKind+": it must match "+
+			f.pattern+" ("+f.patternText+")")
+		return
+	}
+	if version < 1 {
+		resp.Error = function.NewArgumentFuncError(1, "version must be 1 or more, got "+strconv.FormatInt(version, 10))
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, f.format(name, version))
+}
