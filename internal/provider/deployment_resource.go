@@ -253,9 +253,13 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !req.State.Raw.IsNull() {
 		var state deploymentModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Canary.Equal(plan.Canary) && state.PromoteFrom.Equal(plan.PromoteFrom) {
-			return // what it serves and where from are unchanged
+		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Canary.Equal(plan.Canary) && state.PromoteFrom.Equal(plan.PromoteFrom) &&
+			state.Replicas.Equal(plan.Replicas) {
+			return // no write: nothing to check
 		}
+		// Any other change is a write, which runs every rule again (a
+		// replicas change of a deployment whose feature version has gone
+		// is refused): plan refuses it first.
 	}
 	d := registry.Deployment{
 		Name:         plan.Name.ValueString(),
