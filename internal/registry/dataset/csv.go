@@ -1,0 +1,84 @@
+package dataset
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// csvSource reads a CSV file: a header row naming the columns, then one
+// record per row, every record with as many fields as the header. An empty
+// field is null; every other field is a string (the evaluator parses the
+// fields of numeric columns). A file without any line has no columns and no
+// rows. Blank lines are skipped (as pandas does), so in a file of one
+// column a null is written "". A UTF-8 byte order mark before the header is
+// ignored. When two
+// header fields have the same name, the first one is the column.
+type csvSource struct {
+	path  string
+	f     *os.File
+	r     *csv.Reader
+	index []int // per column asked for: its field, -1 when absent
+}
+
+func openCSV(path string, columns []string) (*csvSource, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.ReuseRecord = true
+	s := &csvSource{path: path, f: f, r: r, index: make([]int, len(columns))}
+	for i := range s.index {
+		s.index[i] = -1
+	}
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return s, nil // an empty file: no columns, no rows
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("%s: reading the CSV header: %w", path, err)
+	}
+	pos := make(map[string]int, len(header))
+	for i, name := range header {
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\ufeff")
+		}
+		if _, dup := pos[name]; !dup {
+			pos[name] = i
+		}
+	}
+	for i, c := range columns {
+		if p, ok := pos[c]; ok {
+			s.index[i] = p
+		}
+	}
+	return s, nil
+}
+
+func (s *csvSource) Next(dst []Value) (bool, error) {
+	rec, err := s.r.Read()
+	if errors.Is(err, io.EOF) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", s.path, err)
+	}
+	for i, p := range s.index {
+		if p < 0 || rec[p] == "" {
+			dst[i] = Value{Kind: KindNull}
+			continue
+		}
+		dst[i] = Value{Kind: KindString, Str: rec[p]}
+	}
+	return true, nil
+}
+
+func (s *csvSource) Present(i int) bool { return s.index[i] >= 0 }
+
+func (s *csvSource) Close() error { return s.f.Close() }

@@ -1,0 +1,112 @@
+// Package dataset runs the data expectations of a validation suite on a
+// local file — CSV, JSON Lines or Parquet — in one streaming pass, with the
+// semantics of Great Expectations (see Evaluator for the details).
+//
+// Readers stream: CSV and JSON Lines are read record by record, Parquet row
+// group by row group and page by page, reading only the columns the suite
+// names. Memory does not grow with the number of rows, except for
+// expect_column_values_to_be_unique, which keeps one 64-bit hash per distinct
+// value (see Evaluator).
+//
+// The package knows nothing of Terraform.
+package dataset
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// File formats.
+const (
+	FormatCSV     = "csv"     // a header row, then one record per row
+	FormatJSONL   = "jsonl"   // JSON Lines: one JSON object per line
+	FormatParquet = "parquet" // Apache Parquet
+)
+
+// Formats lists the file formats.
+var Formats = []string{FormatCSV, FormatJSONL, FormatParquet}
+
+// extensions maps file name extensions (lower case) to formats.
+var extensions = map[string]string{
+	".csv":     FormatCSV,
+	".jsonl":   FormatJSONL,
+	".ndjson":  FormatJSONL,
+	".parquet": FormatParquet,
+}
+
+// DetectFormat returns the format of a file: format when it is set (it must
+// be one of Formats), else the one its extension names (.csv, .jsonl or
+// .ndjson, .parquet; case does not matter).
+func DetectFormat(path, format string) (string, error) {
+	if format != "" {
+		for _, f := range Formats {
+			if format == f {
+				return f, nil
+			}
+		}
+		return "", fmt.Errorf("unknown format %q: the formats are %s", format, strings.Join(Formats, ", "))
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if f, ok := extensions[ext]; ok {
+		return f, nil
+	}
+	if ext == "" {
+		return "", fmt.Errorf("cannot tell the format of %q: it has no extension; set format to one of %s", path, strings.Join(Formats, ", "))
+	}
+	return "", fmt.Errorf("cannot tell the format of %q from its extension %q (known: .csv, .jsonl, .ndjson, .parquet); set format to one of %s",
+		path, ext, strings.Join(Formats, ", "))
+}
+
+// Kind is the kind of a Value.
+type Kind uint8
+
+// Kinds of values.
+const (
+	KindNull   Kind = iota // missing: empty CSV field, JSON null or absent key, Parquet null, NaN
+	KindNumber             // Num holds it
+	KindString             // Str holds it
+	KindBool               // Bool holds it
+)
+
+// Value is one cell of a row.
+type Value struct {
+	Kind Kind
+	Num  float64
+	// Str is the text of a string. It may point into a reader's buffer and is
+	// valid until the next call to the source's Next.
+	Str  string
+	Bool bool
+}
+
+// Source streams the rows of a file, delivering only the columns asked for
+// when it was opened.
+type Source interface {
+	// Next reads the next row into dst, one value per column asked for, in
+	// that order (KindNull where the row lacks the column). It returns false
+	// at the end of the file.
+	Next(dst []Value) (bool, error)
+	// Present reports whether column i (of those asked for) is in the file.
+	// For CSV and Parquet it is known once the file is open; for JSON Lines
+	// a column is present once a row has had its key, so the answer is final
+	// after Next has returned false.
+	Present(i int) bool
+	Close() error
+}
+
+// Open opens a file of the given format (see DetectFormat) and prepares to
+// read the named columns.
+func Open(path, format string, columns []string) (Source, error) {
+	format, err := DetectFormat(path, format)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case FormatCSV:
+		return openCSV(path, columns)
+	case FormatJSONL:
+		return openJSONL(path, columns)
+	default:
+		return openParquet(path, columns)
+	}
+}

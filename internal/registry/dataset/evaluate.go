@@ -1,0 +1,528 @@
+package dataset
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+)
+
+// Result is the outcome of one expectation, in the terms of Great
+// Expectations' validation results.
+type Result struct {
+	Index    int    // position in the suite
+	Type     string // expectation type
+	Column   string // "" for table expectations
+	Severity string // error or warning
+	Success  bool
+	// ObservedValue says what was found: the mean, the row count, "2 null
+	// values", "column missing"...
+	ObservedValue string
+	// ElementCount is the number of rows.
+	ElementCount int64
+	// MissingCount is the number of null values of the column.
+	MissingCount int64
+	// UnexpectedCount is the number of values that fail the expectation
+	// (for expect_column_mean_to_be_between: the non-numeric values).
+	UnexpectedCount int64
+	// UnexpectedPercent is UnexpectedCount per 100 non-null values (per 100
+	// rows for expect_column_values_to_not_be_null), 0 without any.
+	UnexpectedPercent float64
+}
+
+// Report is the outcome of a suite on a file.
+type Report struct {
+	// Success is true when every expectation of severity error holds; a
+	// failing warning does not fail the suite.
+	Success  bool
+	RowCount int64
+	Results  []Result
+}
+
+// ObservedColumnMissing is the observed value of an expectation on a column
+// that the file lacks.
+const ObservedColumnMissing = "column missing"
+
+type op uint8
+
+const (
+	opExist op = iota
+	opNotNull
+	opUnique
+	opBetween
+	opInSet
+	opRegex
+	opMean
+	opRowCount
+)
+
+var ops = map[string]op{
+	"expect_column_to_exist":               opExist,
+	"expect_column_values_to_not_be_null":  opNotNull,
+	"expect_column_values_to_be_unique":    opUnique,
+	"expect_column_values_to_be_between":   opBetween,
+	"expect_column_values_to_be_in_set":    opInSet,
+	"expect_column_values_to_match_regex":  opRegex,
+	"expect_column_mean_to_be_between":     opMean,
+	"expect_table_row_count_to_be_between": opRowCount,
+}
+
+// check is the state of one expectation during the pass.
+type check struct {
+	op             op
+	exp            registry.Expectation
+	col            int // index into Evaluator.columns, -1 for the table
+	min, max       float64
+	hasMin, hasMax bool
+	mostly         *big.Rat // nil: every value must pass
+	set            map[string]struct{}
+	setNums        map[float64]struct{}
+	re             *regexp.Regexp
+	unexpected     int64
+	nonNumeric     int64
+	sum, comp      float64 // Neumaier's compensated sum
+	count          int64
+	seen, dup      map[uint64]struct{}
+}
+
+type column struct {
+	name    string
+	numeric bool
+	nulls   int64
+}
+
+// Evaluator runs the data expectations of a suite over rows in one pass,
+// with constant memory per expectation except uniqueness.
+//
+// The semantics are those of Great Expectations (0.18, pandas engine):
+//
+//   - Null values — an empty CSV field, JSON null or a missing key, a
+//     Parquet null, and NaN in a numeric column (NaN is missing, as in
+//     pandas) — are ignored by every column-value expectation but
+//     expect_column_values_to_not_be_null.
+//   - mostly is the share of non-null values that must pass:
+//     unexpected_percent = unexpected_count / non-null count * 100, and the
+//     expectation holds when (non-null - unexpected) / non-null >= mostly,
+//     compared exactly (rational arithmetic on the decimal text). Without
+//     mostly every non-null value must pass. For
+//     expect_column_values_to_not_be_null the share is of all rows. Without
+//     any (non-null) value, a column-value expectation holds vacuously.
+//   - A column missing from the file fails every expectation on it, with the
+//     observed value "column missing".
+//   - Numbers: the values of a numeric column (by the feature version's
+//     type, or, for a column the feature version does not type, any column
+//     that a bound applies to) are parsed as float64; a value that is not a
+//     number is unexpected for expect_column_values_to_be_between, and makes
+//     expect_column_mean_to_be_between fail. Bounds are inclusive.
+//   - expect_column_mean_to_be_between: the mean of the non-null numeric
+//     values; without any it fails ("no numeric values").
+//   - expect_column_values_to_be_in_set: a number is in the set when a set
+//     element parses as the same number (1, 1.0 and 1e0 are equal); any
+//     other value is compared as text (true/false for booleans).
+//   - expect_column_values_to_match_regex: Go's RE2 syntax, matched anywhere
+//     in the value (an unanchored search, like Great Expectations' pandas
+//     str.contains and Spark rlike; anchor with ^ and $ to match the whole
+//     value). Numbers are matched in their canonical text (FormatNumber),
+//     booleans as true/false.
+//   - expect_column_values_to_be_unique: every occurrence of a value that
+//     occurs more than once is unexpected (pandas duplicated(keep=False)).
+//     Numbers compare by value (1 and 1.0 are duplicates), and a number never
+//     equals a string. This is the one expectation whose memory grows: with
+//     the number of DISTINCT values, not of rows. It keeps a set of 64-bit
+//     hashes (hash/maphash) of the values seen, 8 bytes per distinct value
+//     plus Go map overhead, and a second set of the duplicated ones; about
+//     30-35 MiB of live heap for a million distinct values (measured by
+//     TestStreamingMemory). Two different values collide with probability
+//     about n²/2⁶⁵ for n distinct values (below 10⁻⁵ up to ten million).
+//   - expect_table_row_count_to_be_between counts rows, bounds inclusive.
+type Evaluator struct {
+	columns []column
+	checks  []*check
+	rows    int64
+	cells   []Value
+	hash    maphash.Hash
+}
+
+// NewEvaluator prepares the data expectations of a suite. fv, the suite's
+// feature version (nil when unknown), says which columns are numeric.
+func NewEvaluator(exps []registry.Expectation, fv *registry.FeatureVersion) (*Evaluator, error) {
+	e := &Evaluator{}
+	types := map[string]registry.FeatureType{}
+	if fv != nil {
+		for _, f := range fv.Features {
+			if t, err := registry.ParseFeatureType(f.Type); err == nil {
+				types[f.Name] = t
+			}
+		}
+	}
+	colIndex := map[string]int{}
+	for i, x := range exps {
+		o, ok := ops[x.Type]
+		if !ok {
+			return nil, fmt.Errorf("expectation %d: %q is not a data expectation type; data suites take %s",
+				i, x.Type, strings.Join(registry.ExpectationTypeNames(registry.TargetData), ", "))
+		}
+		k := &check{op: o, exp: x, col: -1}
+		if o != opRowCount {
+			if x.Column == "" {
+				return nil, fmt.Errorf("expectation %d (%s): no column", i, x.Type)
+			}
+			ci, ok := colIndex[x.Column]
+			if !ok {
+				ci = len(e.columns)
+				colIndex[x.Column] = ci
+				e.columns = append(e.columns, column{name: x.Column})
+			}
+			k.col = ci
+		}
+		var err error
+		if k.min, k.hasMin, err = bound(x.MinValue); err != nil {
+			return nil, fmt.Errorf("expectation %d (%s): min_value: %w", i, x.Type, err)
+		}
+		if k.max, k.hasMax, err = bound(x.MaxValue); err != nil {
+			return nil, fmt.Errorf("expectation %d (%s): max_value: %w", i, x.Type, err)
+		}
+		if (o == opBetween || o == opMean || o == opRowCount) && !k.hasMin && !k.hasMax {
+			return nil, fmt.Errorf("expectation %d (%s): needs min_value or max_value", i, x.Type)
+		}
+		if x.Mostly != "" {
+			m, ok := new(big.Rat).SetString(x.Mostly)
+			if !ok || m.Sign() < 0 || m.Cmp(big.NewRat(1, 1)) > 0 {
+				return nil, fmt.Errorf("expectation %d (%s): mostly %q is not a number between 0 and 1", i, x.Type, x.Mostly)
+			}
+			k.mostly = m
+		}
+		switch o {
+		case opInSet:
+			k.set, k.setNums = map[string]struct{}{}, map[float64]struct{}{}
+			for _, v := range x.ValueSet {
+				k.set[v] = struct{}{}
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !math.IsNaN(f) {
+					k.setNums[f] = struct{}{}
+				}
+			}
+		case opRegex:
+			if k.re, err = regexp.Compile(x.Regex); err != nil {
+				return nil, fmt.Errorf("expectation %d (%s): regex %q does not compile: %w", i, x.Type, x.Regex, err)
+			}
+		case opUnique:
+			k.seen, k.dup = map[uint64]struct{}{}, map[uint64]struct{}{}
+		}
+		e.checks = append(e.checks, k)
+	}
+	for i := range e.columns {
+		c := &e.columns[i]
+		if t, ok := types[c.name]; ok {
+			c.numeric = t.IsNumeric()
+			continue
+		}
+		for _, k := range e.checks {
+			if k.col == i && (k.op == opBetween || k.op == opMean) {
+				c.numeric = true
+			}
+		}
+	}
+	e.cells = make([]Value, len(e.columns))
+	e.hash.SetSeed(maphash.MakeSeed())
+	return e, nil
+}
+
+func bound(text string) (float64, bool, error) {
+	if text == "" {
+		return 0, false, nil
+	}
+	f, err := registry.ParseDecimal(text)
+	if err != nil {
+		return 0, false, fmt.Errorf("%q is not a number", text)
+	}
+	return f, true, nil
+}
+
+// Columns lists the columns the expectations read, in the order Add takes
+// their values.
+func (e *Evaluator) Columns() []string {
+	names := make([]string, len(e.columns))
+	for i, c := range e.columns {
+		names[i] = c.name
+	}
+	return names
+}
+
+// Add evaluates one row: row holds a value per column of Columns. Strings
+// of the row need to live only during the call.
+func (e *Evaluator) Add(row []Value) {
+	e.rows++
+	for i := range e.columns {
+		c := &e.columns[i]
+		v := row[i]
+		if v.Kind == KindString && c.numeric {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64); err == nil || errors.Is(err, strconv.ErrRange) {
+				v = Value{Kind: KindNumber, Num: f}
+			}
+		}
+		if v.Kind == KindNumber && math.IsNaN(v.Num) {
+			v = Value{Kind: KindNull}
+		}
+		if v.Kind == KindNull {
+			c.nulls++
+		}
+		e.cells[i] = v
+	}
+	for _, k := range e.checks {
+		if k.col < 0 {
+			continue
+		}
+		v := &e.cells[k.col]
+		if v.Kind == KindNull {
+			continue
+		}
+		switch k.op {
+		case opUnique:
+			h := e.hashOf(v)
+			if _, ok := k.seen[h]; ok {
+				k.dup[h] = struct{}{}
+			} else {
+				k.seen[h] = struct{}{}
+			}
+		case opBetween:
+			switch {
+			case v.Kind != KindNumber:
+				k.nonNumeric++
+				k.unexpected++
+			case k.hasMin && v.Num < k.min, k.hasMax && v.Num > k.max:
+				k.unexpected++
+			}
+		case opInSet:
+			if !k.inSet(v) {
+				k.unexpected++
+			}
+		case opRegex:
+			if !k.re.MatchString(text(v)) {
+				k.unexpected++
+			}
+		case opMean:
+			if v.Kind != KindNumber {
+				k.nonNumeric++
+				continue
+			}
+			// Neumaier's summation keeps the mean of a million values exact
+			// to the last digits.
+			t := k.sum + v.Num
+			if math.Abs(k.sum) >= math.Abs(v.Num) {
+				k.comp += (k.sum - t) + v.Num
+			} else {
+				k.comp += (v.Num - t) + k.sum
+			}
+			k.sum = t
+			k.count++
+		}
+	}
+}
+
+func (k *check) inSet(v *Value) bool {
+	if v.Kind == KindNumber {
+		_, ok := k.setNums[v.Num]
+		return ok
+	}
+	_, ok := k.set[text(v)]
+	return ok
+}
+
+// text is a value's text: strings as they are, numbers in FormatNumber's
+// canonical form, booleans as true or false.
+func text(v *Value) string {
+	switch v.Kind {
+	case KindString:
+		return v.Str
+	case KindNumber:
+		return FormatNumber(v.Num)
+	case KindBool:
+		return strconv.FormatBool(v.Bool)
+	default:
+		return ""
+	}
+}
+
+func (e *Evaluator) hashOf(v *Value) uint64 {
+	e.hash.Reset()
+	_ = e.hash.WriteByte(byte(v.Kind))
+	switch v.Kind {
+	case KindNumber:
+		n := v.Num
+		if n == 0 {
+			n = 0 // -0 equals 0
+		}
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(n))
+		_, _ = e.hash.Write(b[:])
+	case KindString:
+		_, _ = e.hash.WriteString(v.Str)
+	case KindBool:
+		if v.Bool {
+			_ = e.hash.WriteByte(1)
+		} else {
+			_ = e.hash.WriteByte(0)
+		}
+	}
+	return e.hash.Sum64()
+}
+
+// FormatNumber is the canonical text of a number: the shortest decimal
+// that reads back as the same float64, in plain notation (1000000, 0.25),
+// in exponent notation below 1e-6 and from 1e21 on, as JSON encoders and
+// JavaScript write numbers.
+func FormatNumber(f float64) string {
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// Finish returns the results; present says whether each column of Columns
+// is in the file.
+func (e *Evaluator) Finish(present func(i int) bool) Report {
+	rep := Report{Success: true, RowCount: e.rows, Results: make([]Result, len(e.checks))}
+	for i, k := range e.checks {
+		r := Result{Index: i, Type: k.exp.Type, Column: k.exp.Column, Severity: k.exp.EffectiveSeverity(), ElementCount: e.rows}
+		switch {
+		case k.col >= 0 && !present(k.col):
+			r.ObservedValue = ObservedColumnMissing
+		case k.op == opExist:
+			r.Success, r.ObservedValue = true, "column present"
+		case k.op == opRowCount:
+			r.Success = k.inRange(float64(e.rows))
+			r.ObservedValue = strconv.FormatInt(e.rows, 10)
+		default:
+			e.finishColumn(k, &r)
+		}
+		if !r.Success && r.Severity != registry.SeverityNameWarning {
+			rep.Success = false
+		}
+		rep.Results[i] = r
+	}
+	return rep
+}
+
+func (e *Evaluator) finishColumn(k *check, r *Result) {
+	nulls := e.columns[k.col].nulls
+	nonNull := e.rows - nulls
+	r.MissingCount = nulls
+	switch k.op {
+	case opNotNull:
+		r.UnexpectedCount = nulls
+		r.UnexpectedPercent = percent(nulls, e.rows)
+		r.Success = k.mostlyHolds(e.rows-nulls, e.rows)
+		r.ObservedValue = count(nulls, "null value", "null values")
+		return
+	case opMean:
+		r.UnexpectedCount = k.nonNumeric
+		r.UnexpectedPercent = percent(k.nonNumeric, nonNull)
+		if k.count == 0 {
+			r.ObservedValue = "no numeric values"
+			if k.nonNumeric > 0 {
+				r.ObservedValue += " (" + count(k.nonNumeric, "non-numeric value", "non-numeric values") + ")"
+			}
+			return
+		}
+		total := k.sum
+		if !math.IsInf(total, 0) && !math.IsNaN(k.comp) {
+			total += k.comp
+		}
+		mean := total / float64(k.count)
+		r.ObservedValue = FormatNumber(mean)
+		r.Success = k.nonNumeric == 0 && k.inRange(mean)
+		if k.nonNumeric > 0 {
+			r.ObservedValue += " (" + count(k.nonNumeric, "non-numeric value", "non-numeric values") + ")"
+		}
+		return
+	case opUnique:
+		k.unexpected = nonNull - int64(len(k.seen)-len(k.dup))
+		r.ObservedValue = count(k.unexpected, "non-unique value", "non-unique values")
+	case opBetween:
+		out := k.unexpected - k.nonNumeric
+		r.ObservedValue = count(out, "value out of range", "values out of range")
+		if k.nonNumeric > 0 {
+			r.ObservedValue += ", " + count(k.nonNumeric, "non-numeric value", "non-numeric values")
+		}
+	case opInSet:
+		r.ObservedValue = count(k.unexpected, "value not in the set", "values not in the set")
+	case opRegex:
+		r.ObservedValue = count(k.unexpected, "value not matching", "values not matching")
+	}
+	r.UnexpectedCount = k.unexpected
+	r.UnexpectedPercent = percent(k.unexpected, nonNull)
+	r.Success = k.mostlyHolds(nonNull-k.unexpected, nonNull)
+}
+
+// mostlyHolds: pass of total values passed; vacuously true without values.
+func (k *check) mostlyHolds(pass, total int64) bool {
+	if total == 0 {
+		return true
+	}
+	if k.mostly == nil {
+		return pass == total
+	}
+	return big.NewRat(pass, total).Cmp(k.mostly) >= 0
+}
+
+func (k *check) inRange(f float64) bool {
+	return (!k.hasMin || f >= k.min) && (!k.hasMax || f <= k.max)
+}
+
+func percent(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of) * 100
+}
+
+func count(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(n, 10) + " " + many
+}
+
+// progressEvery is how many rows pass between checks of the context.
+const progressEvery = 1 << 16
+
+// Validate runs the data expectations exps on the file at path in one
+// streaming pass. format is "" (from the extension), csv, jsonl or parquet;
+// fv is the suite's feature version (nil when unknown), which says which
+// columns are numeric. Errors name the file.
+func Validate(ctx context.Context, path, format string, exps []registry.Expectation, fv *registry.FeatureVersion) (Report, error) {
+	ev, err := NewEvaluator(exps, fv)
+	if err != nil {
+		return Report{}, err
+	}
+	src, err := Open(path, format, ev.Columns())
+	if err != nil {
+		return Report{}, err
+	}
+	defer func() { _ = src.Close() }()
+	row := make([]Value, len(ev.columns))
+	for n := 1; ; n++ {
+		if n%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return Report{}, fmt.Errorf("%s: validation stopped after %d rows: %w", path, n-1, err)
+			}
+		}
+		ok, err := src.Next(row)
+		if err != nil {
+			return Report{}, err
+		}
+		if !ok {
+			break
+		}
+		ev.Add(row)
+	}
+	return ev.Finish(src.Present), nil
+}
