@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -59,9 +60,10 @@ func DollarPlaceholders(q string) string {
 
 // Store is a registry.Store over a database/sql handle.
 type Store struct {
-	db  *sql.DB
-	d   Dialect
-	log hclog.Logger
+	db      *sql.DB
+	d       Dialect
+	log     hclog.Logger
+	queries atomic.Int64
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -182,6 +184,10 @@ func (s *Store) update(ctx context.Context, fn func(registry.Tx) error) (err err
 	return nil
 }
 
+// Queries is the number of queries the store has sent, for tests and
+// benchmarks that count round trips.
+func (s *Store) Queries() int64 { return s.queries.Load() }
+
 // Close closes the database handle.
 func (s *Store) Close() error { return s.db.Close() }
 
@@ -200,6 +206,7 @@ type tx struct {
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.s.queries.Add(1)
 	start := time.Now()
 	res, err := t.q.ExecContext(ctx, t.s.d.Placeholders(query), args...)
 	t.s.log.Trace("registry query", "sql", query, "duration", time.Since(start).String())
@@ -207,6 +214,7 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.s.queries.Add(1)
 	start := time.Now()
 	rows, err := t.q.QueryContext(ctx, t.s.d.Placeholders(query), args...)
 	t.s.log.Trace("registry query", "sql", query, "duration", time.Since(start).String())
@@ -214,6 +222,7 @@ func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	t.s.queries.Add(1)
 	start := time.Now()
 	row := t.q.QueryRowContext(ctx, t.s.d.Placeholders(query), args...)
 	t.s.log.Trace("registry query", "sql", query, "duration", time.Since(start).String())

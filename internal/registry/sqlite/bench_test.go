@@ -1,0 +1,166 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlite"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlstore"
+)
+
+// chainRegistry is a registry holding the seed chain (transactions v1 and
+// v2, fraud v1 and v2, deployment fraud-scoring) plus `extra` unrelated
+// chains of the same shape.
+func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Store) {
+	tb.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "r.db"), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	reg, err := registry.New(store, registry.Options{Environment: "prod", Actor: "bench"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = reg.Close() })
+	for i := 0; i <= extra; i++ {
+		group, model, dep := "transactions", "fraud", "fraud-scoring"
+		if i > 0 {
+			group, model, dep = fmt.Sprintf("group_%d", i), fmt.Sprintf("model-%d", i), fmt.Sprintf("deployment-%d", i)
+		}
+		mustDo(tb, func() error {
+			_, err := reg.CreateFeatureGroup(ctx, registry.FeatureGroup{Name: group, PrimaryKey: []string{"entity_id"}})
+			return err
+		})
+		mustDo(tb, func() error {
+			_, err := reg.CreateModel(ctx, registry.Model{Name: model})
+			return err
+		})
+		for v := int64(1); v <= 2; v++ {
+			features := []registry.Feature{{Name: "entity_id", Type: "string"}}
+			for f := 0; f < 20; f++ {
+				features = append(features, registry.Feature{Name: fmt.Sprintf("f_%d", f), Type: "double"})
+			}
+			mustDo(tb, func() error {
+				_, err := reg.CreateFeatureVersion(ctx, registry.FeatureVersion{Group: group, Version: v, Features: features})
+				return err
+			})
+			mustDo(tb, func() error {
+				_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: model, Version: v, ArtifactURI: fmt.Sprintf("s3://m/%s/%d", model, v),
+					FeatureVersionIDs: []string{registry.FeatureVersionID(group, v)}, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}},
+					Metrics: map[string]string{"auc": "0.93"}})
+				return err
+			})
+		}
+		mustDo(tb, func() error {
+			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Replicas: registry.DefaultReplicas})
+			return err
+		})
+	}
+	return reg, store
+}
+
+func mustDo(tb testing.TB, fn func() error) {
+	tb.Helper()
+	if err := fn(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// TestPlanChecksCostTheChainNotTheRegistry: the plan-time checks of a
+// deployment and a model version send the same number of queries whatever
+// else the registry holds: they cost O(length of the chain).
+func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
+	ctx := context.Background()
+	count := func(extra int) (deployment, modelVersion, featureVersion int64) {
+		reg, store := chainRegistry(t, extra)
+		before := store.Queries()
+		if _, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1",
+			Canary: &registry.Canary{ModelVersion: "fraud/2", Percent: 10}}); err != nil {
+			t.Fatal(err)
+		}
+		deployment = store.Queries() - before
+		before = store.Queries()
+		if _, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 3, FeatureVersionIDs: []string{"transactions/2"},
+			AllFeatureVersionsKnown: true, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}, InputsKnown: true}); err != nil {
+			t.Fatal(err)
+		}
+		modelVersion = store.Queries() - before
+		before = store.Queries()
+		if _, err := reg.CheckFeatureVersionPlan(ctx, registry.FeatureVersionPlan{Group: "transactions", Version: 2,
+			Features: []registry.Feature{{Name: "entity_id", Type: "string"}}}); err != nil {
+			t.Fatal(err)
+		}
+		featureVersion = store.Queries() - before
+		return
+	}
+	d1, m1, f1 := count(0)
+	d2, m2, f2 := count(200)
+	t.Logf("queries per plan-time check (alone / with 200 other chains): deployment %d/%d, model version %d/%d, feature version %d/%d", d1, d2, m1, m2, f1, f2)
+	if d1 != d2 || m1 != m2 || f1 != f2 {
+		t.Errorf("plan-time checks grow with the registry: deployment %d -> %d, model version %d -> %d, feature version %d -> %d", d1, d2, m1, m2, f1, f2)
+	}
+	if d1 == 0 || m1 == 0 || f1 == 0 {
+		t.Errorf("no queries counted: deployment %d, model version %d, feature version %d", d1, m1, f1)
+	}
+}
+
+func BenchmarkCheckDeploymentPlan(b *testing.B) {
+	ctx := context.Background()
+	reg, store := chainRegistry(b, 50)
+	d := registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1", Canary: &registry.Canary{ModelVersion: "fraud/2", Percent: 10}}
+	before := store.Queries()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := reg.CheckDeploymentPlan(ctx, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(store.Queries()-before)/float64(b.N), "queries/op")
+}
+
+func BenchmarkReadFeatureVersion(b *testing.B) {
+	ctx := context.Background()
+	reg, store := chainRegistry(b, 50)
+	before := store.Queries()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := reg.FeatureVersion(ctx, "transactions", 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(store.Queries()-before)/float64(b.N), "queries/op")
+}
+
+func BenchmarkReadModelVersion(b *testing.B) {
+	ctx := context.Background()
+	reg, store := chainRegistry(b, 50)
+	before := store.Queries()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := reg.ModelVersion(ctx, "fraud", 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(store.Queries()-before)/float64(b.N), "queries/op")
+}
+
+func BenchmarkCreateFeatureVersion(b *testing.B) {
+	ctx := context.Background()
+	reg, _ := chainRegistry(b, 0)
+	features := []registry.Feature{{Name: "entity_id", Type: "string"}}
+	for f := 0; f < 20; f++ {
+		features = append(features, registry.Feature{Name: fmt.Sprintf("f_%d", f), Type: "array<double>"})
+	}
+	v := int64(10)
+	b.ResetTimer()
+	for b.Loop() {
+		v++
+		if _, err := reg.CreateFeatureVersion(ctx, registry.FeatureVersion{Group: "transactions", Version: v, Features: features}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
