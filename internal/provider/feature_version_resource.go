@@ -239,15 +239,24 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	create := req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0
+	if !create {
+		var stateFeatures types.List
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("features"), &stateFeatures)...)
+		if stateFeatures.Equal(plan.Features) {
+			// The schema is unchanged: nothing to check, and schema_hash
+			// stays (other changes would otherwise mark it unknown).
+			var hash types.String
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("schema_hash"), &hash)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("schema_hash"), hash)...)
+			return
+		}
+	}
 	features, known := featuresFromList(ctx, plan.Features, &resp.Diagnostics)
 	if known {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("schema_hash"), registry.SchemaHash(features))...)
 	}
-	if r.reg == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	create := req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0
-	if !create && !known {
+	if r.reg == nil || resp.Diagnostics.HasError() || (!create && !known) {
 		return
 	}
 	p := registry.FeatureVersionPlan{Create: create}

@@ -40,7 +40,8 @@ func Dialect() sqlstore.Dialect {
 		// The provider process ends without closing the store: copy each
 		// write from the write-ahead log into the database file at once, so
 		// that the file alone holds the registry (a backup of it included).
-		AfterWrite: "PRAGMA wal_checkpoint(PASSIVE)",
+		AfterWrite:   "PRAGMA wal_checkpoint(PASSIVE)",
+		SerialWrites: true,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,10 @@ type Dialect struct {
 	// Explain, when set, turns a database error into one that says what it
 	// means for the user (a read-only role, say); nil leaves it as it is.
 	Explain func(error) error
+	// SerialWrites makes the writers of one process take turns before they
+	// reach the database, for a database with one writer at a time (SQLite):
+	// they then wait on a mutex instead of polling the database's lock.
+	SerialWrites bool
 }
 
 // maxAttempts bounds the runs of one write transaction that keeps failing
@@ -64,6 +69,7 @@ type Store struct {
 	d       Dialect
 	log     hclog.Logger
 	queries atomic.Int64
+	writeMu sync.Mutex // held by each write when d.SerialWrites
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -166,6 +172,10 @@ func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) error {
 }
 
 func (s *Store) update(ctx context.Context, fn func(registry.Tx) error) (err error) {
+	if s.d.SerialWrites {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	sqlTx, err := s.db.BeginTx(ctx, s.d.TxOptions)
 	if err != nil {
 		return fmt.Errorf("starting a registry transaction: %w", err)
