@@ -83,11 +83,13 @@ func migrate(ctx context.Context, db *sql.DB, log hclog.Logger) (err error) {
 	return sqlstore.Migrate(ctx, db, Dialect(), log)
 }
 
-// retryable reports a serialization failure or a deadlock: the transaction
-// may succeed when run again.
+// retryable reports a serialization failure, a deadlock, or a unique
+// violation: a concurrent transaction created the same object after this
+// one looked for it. Run again, the transaction sees that object and
+// answers as the rules say (an object that already exists, say).
 func retryable(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01" || pgErr.Code == "23505")
 }
 
 // explain says what a permission error means for the user: the role can
