@@ -316,8 +316,11 @@ func decimalField(ps *Problems, path Path, field, text string) (float64, bool) {
 	if text == "" {
 		return 0, false
 	}
+	// Only decimal text in JSON's number grammar: strconv.ParseFloat also
+	// takes NaN, Inf, hex floats, "+1", ".5" and "01", which no Terraform
+	// number reads back as and which the Great Expectations JSON cannot hold.
 	v, err := ParseDecimal(text)
-	if err != nil {
+	if err != nil || !jsonNumberRE.MatchString(text) {
 		ps.errorf("V1", path, "Invalid number", "%s %q is not a number", field, text)
 		return 0, false
 	}
@@ -351,10 +354,20 @@ func CheckExpectationsAgainstSchema(suite string, fv FeatureVersion, exps []Expe
 			continue
 		}
 		t, _ := LookupExpectationType(e.Type)
-		if t.NumericColumn {
-			if ft, err := ParseFeatureType(typ); err == nil && !ft.IsNumeric() {
-				ps.errorf("V1", Path{"expectations", i, FieldColumn}, "Bounds on a non-numeric column",
-					"%s bounds numbers, but %q is %s in feature version %s; use it on a numeric feature, or another expectation type", e.Type, e.Column, ft, fv.ID())
+		ft, err := ParseFeatureType(typ)
+		if err != nil {
+			continue
+		}
+		if t.NumericColumn && !ft.IsNumeric() {
+			ps.errorf("V1", Path{"expectations", i, FieldColumn}, "Bounds on a non-numeric column",
+				"%s bounds numbers, but %q is %s in feature version %s; use it on a numeric feature, or another expectation type", e.Type, e.Column, ft, fv.ID())
+		}
+		if ft.IsNumeric() {
+			for j, v := range e.ValueSet {
+				if !jsonNumberRE.MatchString(v) {
+					ps.errorf("V1", Path{"expectations", i, FieldValueSet, j}, "Non-numeric value for a numeric column",
+						"value_set holds %q, but %q is %s in feature version %s: every value must be a number", v, e.Column, ft, fv.ID())
+				}
 			}
 		}
 	}
