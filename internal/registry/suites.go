@@ -42,6 +42,13 @@ func (r *Registry) CheckSuitePlan(ctx context.Context, p SuitePlan) (Problems, s
 		if err != nil || ps.HasErrors() || !expectationsKnown(p.Suite.Expectations) {
 			return err
 		}
+		if p.Suite.Model != "" {
+			more, err := r.servedGateFailures(ctx, tx, p.Suite)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, more...)
+		}
 		geJSON, err = GreatExpectationsJSON(p.Suite, fv)
 		return err
 	})
@@ -87,6 +94,33 @@ func (r *Registry) checkSuite(ctx context.Context, tx Tx, s ValidationSuite) (Pr
 		}
 	}
 	return ps, nil, nil
+}
+
+// servedGateFailures warns, for a model suite, of every model version that
+// a deployment serves and that fails its gates: nothing running changes,
+// but the next change to that deployment will be refused (D3).
+func (r *Registry) servedGateFailures(ctx context.Context, tx Tx, s ValidationSuite) (Problems, error) {
+	versions, err := tx.ModelVersions(ctx, r.env, s.Model)
+	if err != nil {
+		return nil, err
+	}
+	var ps Problems
+	for i := range versions {
+		deployments, err := tx.DeploymentsServing(ctx, r.env, versions[i].ID())
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range deployments {
+			served := []ServedVersion{{ID: versions[i].ID(), Version: &versions[i]}}
+			for _, p := range CheckGates(d, served, []ValidationSuite{s}) {
+				if p.Severity == SeverityError {
+					ps.warnf("D3", Path{"expectations"}, "A served model version fails this gate",
+						"%s. It keeps serving: the gate applies to the next change of deployment %s, which will be refused until it serves a version that passes", p.Detail, d)
+				}
+			}
+		}
+	}
+	return ps, nil
 }
 
 // GreatExpectationsJSON renders a stored suite in Great Expectations' JSON.

@@ -762,3 +762,27 @@ func TestSuiteGatesOnDeploymentWrites(t *testing.T) {
 	}
 	vsProblem(t, ps, "D3", registry.SeverityWarning, registry.Path{"model_version_id"}, "Release gate fails (warning)")
 }
+
+// TestServedGateFailuresWarn: tightening a gate that a served version fails
+// warns at plan, naming the deployment; it does not refuse.
+func TestServedGateFailuresWarn(t *testing.T) {
+	ctx := context.Background()
+	reg := vsFixture(t)
+	if _, err := reg.CreateModelVersion(ctx, vsModelVersion(1, map[string]string{"auc": "0.91"})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.CreateDeployment(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1", Replicas: registry.DefaultReplicas}); err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err := reg.CheckSuitePlan(ctx, registry.SuitePlan{TargetKnown: true, Suite: registry.ValidationSuite{
+		Name: "fraud-release-gate", Model: "fraud",
+		Expectations: []registry.Expectation{{Type: "expect_metric_to_be_at_least", Metric: "auc", MinValue: "0.95"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].Severity != registry.SeverityWarning || ps[0].Rule != "D3" ||
+		!strings.Contains(ps[0].Detail, "deployment fraud-scoring -> model version fraud/1") || !strings.Contains(ps[0].Detail, "next change of deployment fraud-scoring") {
+		t.Fatalf("want one D3 warning naming the deployment, got %v", ps)
+	}
+}
