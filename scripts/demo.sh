@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Runs examples/quickstart end to end against a freshly built provider:
 # plan, apply, show the result, then check that a second plan is empty.
+# Then promotes examples/promotion (a feature stack and a serving stack that
+# share one registry) through the workspaces dev, staging and prod, as the
+# promotion guide does, and shows that prod's plan is refused while prod lacks
+# a feature version, and passes once the feature stack has caught up.
 #
 # Everything happens in a new temporary directory, which is left in place for
-# inspection: the provider binary, the Terraform CLI config, and the working
-# directory that holds the state and the SQLite registry (mlops-registry.db).
+# inspection: the provider binary, the Terraform CLI config, the quickstart's
+# working directory (state and SQLite registry, mlops-registry.db) and the
+# promotion's two working directories with their shared registry.
 #
 # Terraform is the binary on PATH, or $TERRAFORM. No `terraform init` is needed:
 # the CLI config's dev_overrides point Terraform at the binary built here, and
@@ -19,6 +24,7 @@ TERRAFORM=${TERRAFORM:-$(command -v terraform || true)}
 DEMO_ROOT=""   # set by step_setup
 BIN_DIR=""     # directory holding terraform-provider-mlops
 WORK_DIR=""    # terraform working directory
+PROMO_DIR=""   # examples/promotion's copy: features/, serving/, mlops-registry.db
 COLOR=()       # -no-color when the output is not a terminal
 [[ -t 1 ]] || COLOR=(-no-color)
 
@@ -31,6 +37,11 @@ STEPS=(
   apply
   show
   replan
+  promotion_workdirs
+  promotion_previous_release
+  promotion_dev_staging
+  promotion_prod_refused
+  promotion_prod_catch_up
 )
 
 heading() {
@@ -115,6 +126,94 @@ step_replan() {
   esac
 }
 
+# tfp STACK ARGS...: terraform in the promotion's STACK directory (features
+# or serving), with the registry that both stacks share.
+tfp() {
+  local stack=$1
+  shift
+  echo "+ terraform -chdir=$stack $*"
+  (cd "$PROMO_DIR" && MLOPS_REGISTRY="sqlite://$PROMO_DIR/mlops-registry.db" "$TERRAFORM" -chdir="$stack" "$@")
+}
+
+# tfp_quiet STACK ARGS...: tfp, showing the command and the last line of
+# its output (such as "Apply complete! ..."), or all of it when it fails.
+tfp_quiet() {
+  local log rc=0
+  log=$(mktemp "$DEMO_ROOT/terraform.XXXXXX.log")
+  echo "+ terraform -chdir=$1 ${*:2}"
+  tfp "$@" >"$log" 2>&1 || rc=$?
+  if ((rc != 0)); then
+    cat "$log"
+    die "terraform -chdir=$1 ${*:2}: exit code $rc"
+  fi
+  sed -e 's/\x1b\[[0-9;]*m//g' "$log" |
+    grep -E '^(Apply complete!|No changes\.|Switched to workspace|Created and switched to workspace)' |
+    tail -n 1 | sed -e 's/^/  /' || true
+}
+
+step_promotion_workdirs() {
+  heading "promotion: examples/promotion, two stacks sharing one registry"
+  PROMO_DIR=$DEMO_ROOT/promotion
+  local stack
+  for stack in features serving; do
+    mkdir -p "$PROMO_DIR/$stack"
+    cp "$REPO_ROOT/examples/promotion/$stack"/*.tf "$PROMO_DIR/$stack"/
+  done
+  (cd "$PROMO_DIR" && ls -1 -- */*.tf)
+  echo "registry (MLOPS_REGISTRY): sqlite://$PROMO_DIR/mlops-registry.db"
+}
+
+step_promotion_previous_release() {
+  heading "promotion: the previous release (transactions v1, fraud v1) in dev, staging and prod"
+  local env
+  for env in dev staging prod; do
+    tfp_quiet features workspace select -or-create "$env"
+    tfp_quiet features apply -input=false -auto-approve -no-color -var 'transactions_versions=[1]'
+    tfp_quiet serving workspace select -or-create "$env"
+    tfp_quiet serving apply -input=false -auto-approve -no-color -var 'fraud_versions=[1]' -var 'fraud_version=1'
+  done
+}
+
+step_promotion_dev_staging() {
+  heading "promotion: this release (transactions v2, fraud v2 served) in dev and staging"
+  local env
+  for env in dev staging; do
+    tfp_quiet features workspace select "$env"
+    tfp_quiet features apply -input=false -auto-approve -no-color
+    tfp_quiet serving workspace select "$env"
+    tfp_quiet serving apply -input=false -auto-approve -no-color
+  done
+}
+
+step_promotion_prod_refused() {
+  heading "promotion: prod lacks transactions v2, so the serving stack's plan must be refused"
+  tfp_quiet features workspace select prod
+  tfp_quiet serving workspace select prod
+  local out=$DEMO_ROOT/prod-refused-plan.txt rc=0
+  tfp serving plan -input=false "${COLOR[@]}" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
+  case $rc in
+    0) die "prod's plan succeeded, but prod lacks transactions v2: it should have been refused" ;;
+    1) ;;
+    *) die "prod's plan failed with exit code $rc" ;;
+  esac
+  grep -q 'Feature version missing (rule M1)' "$out" ||
+    die "prod's plan failed, but not with rule M1 (see above)"
+  echo "refused as expected (exit code 1): prod lacks transactions/2, which fraud/2 reads"
+}
+
+step_promotion_prod_catch_up() {
+  heading "promotion: the feature stack catches up in prod"
+  tfp features apply -input=false -auto-approve "${COLOR[@]}"
+  heading "promotion: prod's serving plan passes now"
+  local rc=0
+  tfp serving plan -input=false -detailed-exitcode "${COLOR[@]}" || rc=$?
+  case $rc in
+    2) echo "prod's plan passes: fraud/2 to register, fraud-scoring to move to it in place" ;;
+    0) die "prod's plan is empty: it should register fraud/2 and move fraud-scoring to it" ;;
+    *) die "prod's plan failed (exit code $rc) after the feature stack caught up" ;;
+  esac
+}
+
 on_exit() {
   local rc=$?
   if ((rc != 0)) && [[ -n $DEMO_ROOT ]]; then
@@ -133,6 +232,7 @@ main() {
   echo "  provider:  $BIN_DIR/terraform-provider-mlops"
   echo "  config:    $DEMO_ROOT/terraformrc"
   echo "  workdir:   $WORK_DIR (terraform.tfstate, mlops-registry.db)"
+  echo "  promotion: $PROMO_DIR (features/, serving/, mlops-registry.db)"
   echo "Try: cd $WORK_DIR && TF_CLI_CONFIG_FILE=$DEMO_ROOT/terraformrc $TERRAFORM plan"
 }
 

@@ -6,6 +6,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,7 +32,8 @@ func cliConfig(t *testing.T) string {
 		t.Skip("end-to-end tests run with TF_ACC=1 (make test)")
 	}
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "mlops-e2e")
+		// One build for every test of the run, removed by TestMain.
+		buildDir, buildErr = os.MkdirTemp("", "mlops-e2e") //nolint:usetesting // outlives any one test
 		if buildErr != nil {
 			return
 		}
@@ -39,7 +41,7 @@ func cliConfig(t *testing.T) string {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-mlops"), ".")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
+			buildErr = fmt.Errorf("building the provider: %w\n%s", err, out)
 			return
 		}
 		rc := fmt.Sprintf(`disable_checkpoint = true
@@ -108,12 +110,18 @@ func (w *workdir) copyTF(src string) {
 	}
 }
 
-// write replaces or adds one file of the working directory.
-func (w *workdir) write(name, content string) {
+// setenv sets an environment variable for every terraform command run in
+// the working directory, such as MLOPS_REGISTRY to share one registry
+// between two working directories.
+func (w *workdir) setenv(key, value string) {
+	w.env = append(w.env, key+"="+value)
+}
+
+// workspace selects a workspace, creating it the first time, as
+// `terraform workspace select -or-create` does.
+func (w *workdir) workspace(name string) {
 	w.t.Helper()
-	if err := os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600); err != nil {
-		w.t.Fatal(err)
-	}
+	w.must("workspace", "select", "-or-create", name)
 }
 
 // result is one terraform command's outcome.
@@ -148,8 +156,8 @@ func (w *workdir) run(args ...string) result {
 	err := cmd.Run()
 	r := result{args: args, stdout: stdout.String(), stderr: stderr.String()}
 	if err != nil {
-		exitErr, ok := err.(*exec.ExitError)
-		if !ok {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
 			w.t.Fatalf("running terraform %v: %v", args, err)
 		}
 		r.code = exitErr.ExitCode()
@@ -167,16 +175,17 @@ func (w *workdir) must(args ...string) result {
 	return r
 }
 
-// apply applies the configuration.
-func (w *workdir) apply() result {
+// apply applies the configuration; args are more options, such as -var.
+func (w *workdir) apply(args ...string) result {
 	w.t.Helper()
-	return w.must("apply", "-auto-approve", "-no-color")
+	return w.must(append([]string{"apply", "-auto-approve", "-no-color"}, args...)...)
 }
 
-// expectEmptyPlan fails unless a plan shows no changes.
-func (w *workdir) expectEmptyPlan() {
+// expectEmptyPlan fails unless a plan shows no changes; args are more
+// options, such as -var.
+func (w *workdir) expectEmptyPlan(args ...string) {
 	w.t.Helper()
-	r := w.run("plan", "-detailed-exitcode", "-no-color")
+	r := w.run(append([]string{"plan", "-detailed-exitcode", "-no-color"}, args...)...)
 	if r.code != 0 {
 		w.t.Fatalf("expected an empty plan: %s", r)
 	}

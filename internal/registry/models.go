@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 )
@@ -133,7 +134,7 @@ func (r *Registry) checkModelVersion(ctx context.Context, tx Tx, p ModelVersionP
 	var ps Problems
 	id := ModelVersionID(p.Model, p.Version)
 	if p.Model == "" {
-		id = ModelVersionID("(new model)", p.Version)
+		id = fmt.Sprintf("%d of the model this plan creates", p.Version)
 	} else if _, err := tx.Model(ctx, r.env, p.Model); isNotFound(err) {
 		ps.errorf("", Path{"model_id"}, "Model not found",
 			"model %q does not exist in environment %q; create it first (an mlops_model resource, referenced through its id) or fix the id", p.Model, r.env)
