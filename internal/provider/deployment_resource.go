@@ -155,66 +155,19 @@ func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.Va
 }
 
 func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan deploymentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	d := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := r.reg.CreateDeployment(ctx, d)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "create deployment "+quote(d.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(created))...)
-	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
+	createObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state deploymentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	d, err := r.reg.Deployment(ctx, state.ID.ValueString())
-	if registry.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "read deployment "+quote(state.ID.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(d))...)
-	setRevision(ctx, resp.Private, d.Revision, &resp.Diagnostics)
+	readObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan deploymentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	d := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	d.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
-	updated, err := r.reg.UpdateDeployment(ctx, d)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "update deployment "+quote(d.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, deploymentFromRegistry(updated))...)
-	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
+	updateObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state deploymentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.reg.DeleteDeployment(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
-		addRegistryError(&resp.Diagnostics, "delete deployment "+quote(state.ID.ValueString()), err)
-	}
+	deleteObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *deploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -350,4 +303,28 @@ func knownInt64(i types.Int64) *int64 {
 	}
 	v := i.ValueInt64()
 	return &v
+}
+
+// mapping maps the resource onto the registry for the shared CRUD.
+func (r *deploymentResource) mapping() objectMapping[deploymentModel, registry.Deployment] {
+	return objectMapping[deploymentModel, registry.Deployment]{
+		kind: registry.KindDeployment,
+		toObject: func(ctx context.Context, m deploymentModel, diags *diag.Diagnostics) registry.Deployment {
+			return m.toRegistry(ctx, diags)
+		},
+		fromObject: func(_ context.Context, d registry.Deployment, _ *diag.Diagnostics) deploymentModel {
+			return deploymentFromRegistry(d)
+		},
+		stateID:  func(m deploymentModel) string { return m.ID.ValueString() },
+		revision: func(o registry.Deployment) int64 { return o.Revision },
+		create:   r.reg.CreateDeployment,
+		read:     r.reg.Deployment,
+		update: func(ctx context.Context, d registry.Deployment, revision int64) (registry.Deployment, error) {
+			d.Revision = revision
+			return r.reg.UpdateDeployment(ctx, d)
+		},
+		remove: func(ctx context.Context, id string, revision int64) error {
+			return r.reg.DeleteDeployment(ctx, id, registry.IfRevision(revision))
+		},
+	}
 }

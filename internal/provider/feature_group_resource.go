@@ -107,68 +107,19 @@ func (r *featureGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *featureGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan featureGroupModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	g, diags := plan.toRegistry(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := r.reg.CreateFeatureGroup(ctx, g)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "create feature group "+quote(g.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, created, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
+	createObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state featureGroupModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	g, err := r.reg.FeatureGroup(ctx, state.ID.ValueString())
-	if registry.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "read feature group "+quote(state.ID.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, g, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, g.Revision, &resp.Diagnostics)
+	readObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan featureGroupModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	g, diags := plan.toRegistry(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	g.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
-	updated, err := r.reg.UpdateFeatureGroup(ctx, g)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "update feature group "+quote(g.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, featureGroupFromRegistry(ctx, updated, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
+	updateObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state featureGroupModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.reg.DeleteFeatureGroup(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
-		addRegistryError(&resp.Diagnostics, "delete feature group "+quote(state.ID.ValueString()), err)
-	}
+	deleteObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -189,8 +140,7 @@ func (r *featureGroupResource) ModifyPlan(ctx context.Context, req resource.Modi
 	warnIfDeleted(ctx, r.reg, registry.KindFeatureGroup, req, resp)
 }
 
-func (m featureGroupModel) toRegistry(ctx context.Context) (registry.FeatureGroup, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func (m featureGroupModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.FeatureGroup {
 	g := registry.FeatureGroup{
 		Name:          m.Name.ValueString(),
 		EventTime:     m.EventTime.ValueString(),
@@ -198,8 +148,8 @@ func (m featureGroupModel) toRegistry(ctx context.Context) (registry.FeatureGrou
 		Description:   m.Description.ValueString(),
 	}
 	diags.Append(m.PrimaryKey.ElementsAs(ctx, &g.PrimaryKey, false)...)
-	g.Tags = tagsToRegistry(ctx, m.Tags, &diags)
-	return g, diags
+	g.Tags = tagsToRegistry(ctx, m.Tags, diags)
+	return g
 }
 
 func featureGroupFromRegistry(ctx context.Context, g registry.FeatureGroup, diags *diag.Diagnostics) featureGroupModel {
@@ -214,5 +164,27 @@ func featureGroupFromRegistry(ctx context.Context, g registry.FeatureGroup, diag
 		Description:   optionalString(g.Description),
 		Tags:          tagsFromRegistry(ctx, g.Tags, diags),
 		CreatedAt:     types.StringValue(formatTime(g.CreatedAt)),
+	}
+}
+
+// mapping maps the resource onto the registry for the shared CRUD.
+func (r *featureGroupResource) mapping() objectMapping[featureGroupModel, registry.FeatureGroup] {
+	return objectMapping[featureGroupModel, registry.FeatureGroup]{
+		kind: registry.KindFeatureGroup,
+		toObject: func(ctx context.Context, m featureGroupModel, diags *diag.Diagnostics) registry.FeatureGroup {
+			return m.toRegistry(ctx, diags)
+		},
+		fromObject: featureGroupFromRegistry,
+		stateID:    func(m featureGroupModel) string { return m.ID.ValueString() },
+		revision:   func(o registry.FeatureGroup) int64 { return o.Revision },
+		create:     r.reg.CreateFeatureGroup,
+		read:       r.reg.FeatureGroup,
+		update: func(ctx context.Context, g registry.FeatureGroup, revision int64) (registry.FeatureGroup, error) {
+			g.Revision = revision
+			return r.reg.UpdateFeatureGroup(ctx, g)
+		},
+		remove: func(ctx context.Context, id string, revision int64) error {
+			return r.reg.DeleteFeatureGroup(ctx, id, registry.IfRevision(revision))
+		},
 	}
 }

@@ -140,78 +140,19 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 }
 
 func (r *featureVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan featureVersionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	v, diags := plan.toRegistry(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := r.reg.CreateFeatureVersion(ctx, v)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "create feature version "+quote(v.ID()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(created, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
+	createObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state featureVersionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	group, version, err := registry.ParseFeatureVersionID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid feature version id", err.Error())
-		return
-	}
-	v, err := r.reg.FeatureVersion(ctx, group, version)
-	if registry.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "read feature version "+quote(state.ID.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(v, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, v.Revision, &resp.Diagnostics)
+	readObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan featureVersionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	v, diags := plan.toRegistry(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
-	updated, err := r.reg.UpdateFeatureVersion(ctx, v)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "update feature version "+quote(v.ID()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionFromRegistry(updated, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
+	updateObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureVersionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state featureVersionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	group, version, err := registry.ParseFeatureVersionID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid feature version id", err.Error())
-		return
-	}
-	if err := r.reg.DeleteFeatureVersion(ctx, group, version, registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
-		addRegistryError(&resp.Diagnostics, "delete feature version "+quote(state.ID.ValueString()), err)
-	}
+	deleteObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *featureVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -285,16 +226,15 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 	addProblems(&resp.Diagnostics, ps, false)
 }
 
-func (m featureVersionModel) toRegistry(ctx context.Context) (registry.FeatureVersion, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	features, _ := featuresFromList(ctx, m.Features, &diags)
+func (m featureVersionModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.FeatureVersion {
+	features, _ := featuresFromList(ctx, m.Features, diags)
 	return registry.FeatureVersion{
 		Group:       m.FeatureGroupID.ValueString(),
 		Version:     m.Version.ValueInt64(),
 		Features:    features,
 		Deprecated:  m.Deprecated.ValueBool(),
 		Description: m.Description.ValueString(),
-	}, diags
+	}
 }
 
 func featureVersionFromRegistry(v registry.FeatureVersion, diags *diag.Diagnostics) featureVersionModel {
@@ -363,4 +303,38 @@ func featuresIdentical(a, b []registry.Feature) bool {
 		}
 	}
 	return true
+}
+
+// mapping maps the resource onto the registry for the shared CRUD.
+func (r *featureVersionResource) mapping() objectMapping[featureVersionModel, registry.FeatureVersion] {
+	return objectMapping[featureVersionModel, registry.FeatureVersion]{
+		kind: registry.KindFeatureVersion,
+		toObject: func(ctx context.Context, m featureVersionModel, diags *diag.Diagnostics) registry.FeatureVersion {
+			return m.toRegistry(ctx, diags)
+		},
+		fromObject: func(_ context.Context, v registry.FeatureVersion, diags *diag.Diagnostics) featureVersionModel {
+			return featureVersionFromRegistry(v, diags)
+		},
+		stateID:  func(m featureVersionModel) string { return m.ID.ValueString() },
+		revision: func(o registry.FeatureVersion) int64 { return o.Revision },
+		create:   r.reg.CreateFeatureVersion,
+		read: func(ctx context.Context, id string) (registry.FeatureVersion, error) {
+			group, version, err := registry.ParseFeatureVersionID(id)
+			if err != nil {
+				return registry.FeatureVersion{}, err
+			}
+			return r.reg.FeatureVersion(ctx, group, version)
+		},
+		update: func(ctx context.Context, v registry.FeatureVersion, revision int64) (registry.FeatureVersion, error) {
+			v.Revision = revision
+			return r.reg.UpdateFeatureVersion(ctx, v)
+		},
+		remove: func(ctx context.Context, id string, revision int64) error {
+			group, version, err := registry.ParseFeatureVersionID(id)
+			if err != nil {
+				return err
+			}
+			return r.reg.DeleteFeatureVersion(ctx, group, version, registry.IfRevision(revision))
+		},
+	}
 }

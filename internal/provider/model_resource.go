@@ -78,66 +78,19 @@ func (r *modelResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 }
 
 func (r *modelResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan modelModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	m := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := r.reg.CreateModel(ctx, m)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "create model "+quote(m.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, created, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
+	createObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state modelModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m, err := r.reg.Model(ctx, state.ID.ValueString())
-	if registry.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "read model "+quote(state.ID.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, m, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, m.Revision, &resp.Diagnostics)
+	readObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan modelModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	m := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
-	updated, err := r.reg.UpdateModel(ctx, m)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "update model "+quote(m.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromRegistry(ctx, updated, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
+	updateObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.reg.DeleteModel(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
-		addRegistryError(&resp.Diagnostics, "delete model "+quote(state.ID.ValueString()), err)
-	}
+	deleteObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -170,5 +123,27 @@ func modelFromRegistry(ctx context.Context, m registry.Model, diags *diag.Diagno
 		Description: optionalString(m.Description),
 		Tags:        tagsFromRegistry(ctx, m.Tags, diags),
 		CreatedAt:   types.StringValue(formatTime(m.CreatedAt)),
+	}
+}
+
+// mapping maps the resource onto the registry for the shared CRUD.
+func (r *modelResource) mapping() objectMapping[modelModel, registry.Model] {
+	return objectMapping[modelModel, registry.Model]{
+		kind: registry.KindModel,
+		toObject: func(ctx context.Context, m modelModel, diags *diag.Diagnostics) registry.Model {
+			return m.toRegistry(ctx, diags)
+		},
+		fromObject: modelFromRegistry,
+		stateID:    func(m modelModel) string { return m.ID.ValueString() },
+		revision:   func(o registry.Model) int64 { return o.Revision },
+		create:     r.reg.CreateModel,
+		read:       r.reg.Model,
+		update: func(ctx context.Context, m registry.Model, revision int64) (registry.Model, error) {
+			m.Revision = revision
+			return r.reg.UpdateModel(ctx, m)
+		},
+		remove: func(ctx context.Context, id string, revision int64) error {
+			return r.reg.DeleteModel(ctx, id, registry.IfRevision(revision))
+		},
 	}
 }

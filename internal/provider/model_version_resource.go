@@ -178,76 +178,19 @@ func (r *modelVersionResource) ValidateConfig(ctx context.Context, req resource.
 }
 
 func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan modelVersionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	v := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := r.reg.CreateModelVersion(ctx, v)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "create model version "+quote(v.ID()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(created, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
+	createObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state modelVersionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	model, version, err := registry.ParseModelVersionID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid model version id", err.Error())
-		return
-	}
-	v, err := r.reg.ModelVersion(ctx, model, version)
-	if registry.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "read model version "+quote(state.ID.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(v, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, v.Revision, &resp.Diagnostics)
+	readObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan modelVersionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	v := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
-	updated, err := r.reg.UpdateModelVersion(ctx, v)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "update model version "+quote(v.ID()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionFromRegistry(updated, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
+	updateObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelVersionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelVersionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	model, version, err := registry.ParseModelVersionID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid model version id", err.Error())
-		return
-	}
-	if err := r.reg.DeleteModelVersion(ctx, model, version, registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
-		addRegistryError(&resp.Diagnostics, "delete model version "+quote(state.ID.ValueString()), err)
-	}
+	deleteObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *modelVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -425,4 +368,38 @@ func metricsFromRegistry(metrics map[string]string, diags *diag.Diagnostics) typ
 	m, d := types.MapValue(types.NumberType, elems)
 	diags.Append(d...)
 	return m
+}
+
+// mapping maps the resource onto the registry for the shared CRUD.
+func (r *modelVersionResource) mapping() objectMapping[modelVersionModel, registry.ModelVersion] {
+	return objectMapping[modelVersionModel, registry.ModelVersion]{
+		kind: registry.KindModelVersion,
+		toObject: func(ctx context.Context, m modelVersionModel, diags *diag.Diagnostics) registry.ModelVersion {
+			return m.toRegistry(ctx, diags)
+		},
+		fromObject: func(_ context.Context, v registry.ModelVersion, diags *diag.Diagnostics) modelVersionModel {
+			return modelVersionFromRegistry(v, diags)
+		},
+		stateID:  func(m modelVersionModel) string { return m.ID.ValueString() },
+		revision: func(o registry.ModelVersion) int64 { return o.Revision },
+		create:   r.reg.CreateModelVersion,
+		read: func(ctx context.Context, id string) (registry.ModelVersion, error) {
+			model, version, err := registry.ParseModelVersionID(id)
+			if err != nil {
+				return registry.ModelVersion{}, err
+			}
+			return r.reg.ModelVersion(ctx, model, version)
+		},
+		update: func(ctx context.Context, v registry.ModelVersion, revision int64) (registry.ModelVersion, error) {
+			v.Revision = revision
+			return r.reg.UpdateModelVersion(ctx, v)
+		},
+		remove: func(ctx context.Context, id string, revision int64) error {
+			model, version, err := registry.ParseModelVersionID(id)
+			if err != nil {
+				return err
+			}
+			return r.reg.DeleteModelVersion(ctx, model, version, registry.IfRevision(revision))
+		},
+	}
 }

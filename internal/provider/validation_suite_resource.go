@@ -177,66 +177,19 @@ func (r *validationSuiteResource) ValidateConfig(ctx context.Context, req resour
 }
 
 func (r *validationSuiteResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan validationSuiteModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	s := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := r.reg.CreateSuite(ctx, s)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "create validation suite "+quote(s.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.fromRegistry(ctx, created, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, created.Revision, &resp.Diagnostics)
+	createObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *validationSuiteResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state validationSuiteModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s, err := r.reg.Suite(ctx, state.ID.ValueString())
-	if registry.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "read validation suite "+quote(state.ID.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.fromRegistry(ctx, s, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, s.Revision, &resp.Diagnostics)
+	readObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *validationSuiteResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan validationSuiteModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	s := plan.toRegistry(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s.Revision = readRevision(ctx, req.Private, &resp.Diagnostics)
-	updated, err := r.reg.UpdateSuite(ctx, s)
-	if err != nil {
-		addRegistryError(&resp.Diagnostics, "update validation suite "+quote(s.Name), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.fromRegistry(ctx, updated, &resp.Diagnostics))...)
-	setRevision(ctx, resp.Private, updated.Revision, &resp.Diagnostics)
+	updateObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *validationSuiteResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state validationSuiteModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.reg.DeleteSuite(ctx, state.ID.ValueString(), registry.IfRevision(readRevision(ctx, req.Private, &resp.Diagnostics))); err != nil {
-		addRegistryError(&resp.Diagnostics, "delete validation suite "+quote(state.ID.ValueString()), err)
-	}
+	deleteObject(ctx, r.mapping(), req, resp)
 }
 
 func (r *validationSuiteResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -393,4 +346,26 @@ func expectationsToList(exps []registry.Expectation, diags *diag.Diagnostics) ty
 	l, d := types.ListValue(types.ObjectType{AttrTypes: expectationAttrTypes}, elems)
 	diags.Append(d...)
 	return l
+}
+
+// mapping maps the resource onto the registry for the shared CRUD.
+func (r *validationSuiteResource) mapping() objectMapping[validationSuiteModel, registry.ValidationSuite] {
+	return objectMapping[validationSuiteModel, registry.ValidationSuite]{
+		kind: registry.KindSuite,
+		toObject: func(ctx context.Context, m validationSuiteModel, diags *diag.Diagnostics) registry.ValidationSuite {
+			return m.toRegistry(ctx, diags)
+		},
+		fromObject: r.fromRegistry,
+		stateID:    func(m validationSuiteModel) string { return m.ID.ValueString() },
+		revision:   func(o registry.ValidationSuite) int64 { return o.Revision },
+		create:     r.reg.CreateSuite,
+		read:       r.reg.Suite,
+		update: func(ctx context.Context, s registry.ValidationSuite, revision int64) (registry.ValidationSuite, error) {
+			s.Revision = revision
+			return r.reg.UpdateSuite(ctx, s)
+		},
+		remove: func(ctx context.Context, id string, revision int64) error {
+			return r.reg.DeleteSuite(ctx, id, registry.IfRevision(revision))
+		},
+	}
 }
