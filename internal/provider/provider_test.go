@@ -14,7 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
-	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlite"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlstore"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/stores"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/testutil/pgtest"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in the test process;
@@ -30,6 +32,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	pgtest.Stop()
 	cleanup()
 	os.Exit(code)
 }
@@ -63,19 +66,41 @@ func prepareTerraformEnv() (func(), error) {
 	return func() { _ = os.RemoveAll(dir) }, nil
 }
 
-// testRegistry is a registry file of one test.
+// envTestRegistry chooses the store of the acceptance tests' registries:
+// sqlite (the default) or postgres (a database of its own per test, see
+// internal/testutil/pgtest).
+const envTestRegistry = "MLOPS_TEST_REGISTRY"
+
+// testRegistry is the registry of one test: a SQLite file, or a PostgreSQL
+// database when MLOPS_TEST_REGISTRY=postgres.
 type testRegistry struct {
-	t    *testing.T
+	t *testing.T
+	// path is the SQLite file; "" on PostgreSQL.
 	path string
+	// postgres is the PostgreSQL database's URL; "" on SQLite.
+	postgres string
 }
 
 func newTestRegistry(t *testing.T) *testRegistry {
 	t.Helper()
-	return &testRegistry{t: t, path: filepath.Join(t.TempDir(), "registry.db")}
+	switch kind := os.Getenv(envTestRegistry); kind {
+	case "", "sqlite":
+		return &testRegistry{t: t, path: filepath.Join(t.TempDir(), "registry.db")}
+	case "postgres":
+		return &testRegistry{t: t, postgres: pgtest.URL(t)}
+	default:
+		t.Fatalf("%s=%q: use sqlite (the default) or postgres", envTestRegistry, kind)
+		return nil
+	}
 }
 
-// url is the registry URL of the file.
-func (r *testRegistry) url() string { return "sqlite://" + r.path }
+// url is the registry URL of the test's registry.
+func (r *testRegistry) url() string {
+	if r.postgres != "" {
+		return r.postgres
+	}
+	return "sqlite://" + r.path
+}
 
 // config is a configuration for the default environment: the provider block
 // and body.
@@ -104,16 +129,68 @@ provider "mlops" {
 // changes made outside Terraform.
 func (r *testRegistry) open(env string) *registry.Registry {
 	r.t.Helper()
-	store, err := sqlite.Open(context.Background(), r.path, nil)
-	if err != nil {
-		r.t.Fatalf("opening the test registry: %v", err)
-	}
+	store := r.openStore(r.t)
 	reg, err := registry.New(store, registry.Options{Environment: env, Actor: "outside-terraform"})
 	if err != nil {
 		r.t.Fatalf("opening the test registry: %v", err)
 	}
-	r.t.Cleanup(func() { _ = reg.Close() })
 	return reg
+}
+
+// openStore opens the registry's store through the URL, as the provider
+// does; it is closed when the test ends.
+func (r *testRegistry) openStore(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	loc, err := registry.ParseRegistryURL(r.url())
+	if err != nil {
+		t.Fatalf("the test registry's URL: %v", err)
+	}
+	store, err := stores.Open(context.Background(), loc, nil)
+	if err != nil {
+		t.Fatalf("opening the test registry: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	s, ok := store.(*sqlstore.Store)
+	if !ok {
+		t.Fatalf("the test registry's store is a %T, not a SQL store", store)
+	}
+	return s
+}
+
+// exec runs a statement on the registry's database behind the registry's
+// back, with foreign keys not enforced, as a hand-edited or half-restored
+// registry would hold it, and returns the number of rows it changed. Write
+// the statement for both stores, with ? placeholders (on PostgreSQL every ?
+// becomes $1, $2, …, inside string literals too).
+func (r *testRegistry) exec(t *testing.T, query string, args ...any) int64 {
+	t.Helper()
+	ctx := context.Background()
+	store := r.openStore(t)
+	defer func() { _ = store.Close() }()
+	// A connection of its own, closed at once: the setting dies with it.
+	conn, err := store.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	keysOff := "PRAGMA foreign_keys = OFF"
+	if r.postgres != "" {
+		// Replica mode skips the triggers that enforce foreign keys.
+		keysOff = "SET session_replication_role = replica"
+		query = sqlstore.DollarPlaceholders(query)
+	}
+	if _, err := conn.ExecContext(ctx, keysOff); err != nil {
+		t.Fatalf("%s: %v", keysOff, err)
+	}
+	res, err := conn.ExecContext(ctx, query, args...)
+	if err != nil {
+		t.Fatalf("%s %v: %v", query, args, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestProviderSchemaValid(t *testing.T) {
@@ -153,4 +230,33 @@ func errorRE(parts ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(words, `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// TestTestRegistryExec checks the harness itself on the store chosen: exec
+// changes the database behind the registry's back, foreign keys not
+// enforced, and the registry sees the change.
+func TestTestRegistryExec(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	r := reg.open("default")
+	if _, err := r.CreateFeatureGroup(ctx, registry.FeatureGroup{Name: "transactions", PrimaryKey: []string{"id"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CreateFeatureVersion(ctx, registry.FeatureVersion{Group: "transactions", Version: 1, Features: []registry.Feature{{Name: "id", Type: "string"}}}); err != nil {
+		t.Fatal(err)
+	}
+	// The version's foreign key would refuse this.
+	if n := reg.exec(t, `DELETE FROM feature_groups WHERE environment = ? AND name = ?`, "default", "transactions"); n != 1 {
+		t.Fatalf("deleted %d feature groups, want 1", n)
+	}
+	if _, err := r.FeatureGroup(ctx, "transactions"); !registry.IsNotFound(err) {
+		t.Errorf("the group is still there: %v", err)
+	}
+	if _, err := r.FeatureVersion(ctx, "transactions", 1); err != nil {
+		t.Errorf("the version went with the group: %v", err)
+	}
+	// The keys are enforced again on the registry's own connections.
+	if _, err := r.CreateFeatureVersion(ctx, registry.FeatureVersion{Group: "transactions", Version: 2, Features: []registry.Feature{{Name: "id", Type: "string"}}}); err == nil {
+		t.Error("a version of a missing group was created")
+	}
 }
