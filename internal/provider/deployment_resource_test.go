@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
-	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlite"
 )
 
 const deploymentAddr = "mlops_deployment.fraud"
@@ -58,32 +57,19 @@ func checkDeploymentsDestroyed(reg *testRegistry, env string, names ...string) r
 		r := reg.open(env)
 		for _, n := range names {
 			if _, err := r.Deployment(context.Background(), n); !registry.IsNotFound(err) {
-				return fmt.Errorf("deployment %q still in the registry (err=%v)", n, err)
+				return fmt.Errorf("deployment %q still in the registry (err=%w)", n, err)
 			}
 		}
 		return nil
 	}
 }
 
-// behindTerraform runs statements on the registry file with foreign keys
-// off, as a hand-edited or half-restored registry would hold it.
+// behindTerraform runs statements on the registry with foreign keys off, as
+// a hand-edited or half-restored registry would hold it.
 func behindTerraform(t *testing.T, reg *testRegistry, statements ...string) {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, reg.path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = store.Close() }()
-	conn, err := store.DB().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = conn.Close() }()
-	for _, q := range append([]string{"PRAGMA foreign_keys = OFF"}, statements...) {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+	for _, q := range statements {
+		reg.exec(t, q)
 	}
 }
 
@@ -563,11 +549,11 @@ func TestAccDeployment_servedFeatureVersionNotDeleted(t *testing.T) {
 					r := reg.open("default")
 					err := r.DeleteFeatureVersion(ctx, "transactions", 1)
 					if err == nil || !strings.Contains(err.Error(), `model version "fraud/1" (served by deployment fraud-scoring)`) {
-						return fmt.Errorf("deleting transactions/1 behind Terraform: %v", err)
+						return fmt.Errorf("deleting transactions/1 behind Terraform: %w", err)
 					}
 					err = r.DeleteModelVersion(ctx, "fraud", 1)
 					if err == nil || !strings.Contains(err.Error(), `still referenced by deployment "fraud-scoring"`) {
-						return fmt.Errorf("deleting fraud/1 behind Terraform: %v", err)
+						return fmt.Errorf("deleting fraud/1 behind Terraform: %w", err)
 					}
 					return nil
 				},
@@ -597,7 +583,7 @@ func TestAccDeployment_servedFeatureVersionNotDeleted(t *testing.T) {
 					}
 					recs, err := r.Audit(ctx, registry.KindFeatureVersion, "transactions/1")
 					if err != nil || len(recs) != 1 || recs[0].Action != "create" {
-						return fmt.Errorf("audit of transactions/1: %+v, %v", recs, err)
+						return fmt.Errorf("audit of transactions/1: %+v, %w", recs, err)
 					}
 					return nil
 				},

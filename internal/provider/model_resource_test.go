@@ -32,7 +32,7 @@ func checkModelsDestroyed(reg *testRegistry, env string, names ...string) resour
 		r := reg.open(env)
 		for _, n := range names {
 			if _, err := r.Model(context.Background(), n); !registry.IsNotFound(err) {
-				return fmt.Errorf("model %q still in the registry after destroy (err=%v)", n, err)
+				return fmt.Errorf("model %q still in the registry after destroy (err=%w)", n, err)
 			}
 		}
 		return nil

@@ -111,7 +111,7 @@ func checkModelVersionsDestroyed(reg *testRegistry, env string, ids ...string) r
 				return err
 			}
 			if _, err := r.ModelVersion(context.Background(), m, v); !registry.IsNotFound(err) {
-				return fmt.Errorf("model version %s still in the registry (err=%v)", id, err)
+				return fmt.Errorf("model version %s still in the registry (err=%w)", id, err)
 			}
 		}
 		return nil

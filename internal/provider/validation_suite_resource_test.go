@@ -150,7 +150,7 @@ func vsSuitesDestroyed(reg *testRegistry, names ...string) resource.TestCheckFun
 		r := reg.open("default")
 		for _, n := range names {
 			if _, err := r.Suite(context.Background(), n); !registry.IsNotFound(err) {
-				return fmt.Errorf("validation suite %q still in the registry (err=%v)", n, err)
+				return fmt.Errorf("validation suite %q still in the registry (err=%w)", n, err)
 			}
 		}
 		return nil

@@ -86,7 +86,7 @@ func (r *Registry) servedVersion(ctx context.Context, tx Tx, id string) (ServedV
 	s := ServedVersion{ID: id, Found: map[string]FeatureVersion{}}
 	model, version, err := ParseModelVersionID(id)
 	if err != nil {
-		return s, nil // refused by CheckDeployment
+		return s, nil //nolint:nilerr // a malformed id is refused by CheckDeployment, not here
 	}
 	mv, err := tx.ModelVersion(ctx, r.env, model, version)
 	if isNotFound(err) {

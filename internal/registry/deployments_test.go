@@ -144,7 +144,7 @@ func oneProblem(t *testing.T, ps registry.Problems, rule string, sev registry.Se
 // that the deployment and its audit trail are as before.
 func refusedNothingWritten(t *testing.T, r *registry.Registry, err error, before *registry.Deployment, audited int, words ...string) {
 	t.Helper()
-	ruleError(t, err, words...)
+	refusedWith(t, err, words...)
 	got, gerr := r.Deployment(context.Background(), "fraud-scoring")
 	switch {
 	case before == nil && !registry.IsNotFound(gerr):
@@ -271,7 +271,7 @@ func TestDeploymentD1ModelVersionMissing(t *testing.T) {
 	_, err := r.CreateDeployment(ctx, serving("fraud/9", "", 0))
 	refusedNothingWritten(t, r, err, nil, 0, "[D1] Model version missing", "deployment fraud-scoring would serve model version fraud/9", `environment "dev"`)
 	_, err = prod.CreateDeployment(ctx, serving("fraud/1", "", 0))
-	ruleError(t, err, "model version fraud/1", `environment "prod"`)
+	refusedWith(t, err, "model version fraud/1", `environment "prod"`)
 
 	d := mustDeploy(t, r, serving("fraud/1", "", 0))
 	_, err = r.UpdateDeployment(ctx, serving("fraud/1", "fraud/9", 10))
@@ -522,7 +522,7 @@ func TestDeleteServedModelVersionRefused(t *testing.T) {
 
 	refused := func(what string, err error, words ...string) {
 		t.Helper()
-		ruleError(t, err, append([]string{"[F2] Object still referenced", "Nothing was deleted"}, words...)...)
+		refusedWith(t, err, append([]string{"[F2] Object still referenced", "Nothing was deleted"}, words...)...)
 	}
 	stillThere := func() {
 		t.Helper()

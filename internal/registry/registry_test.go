@@ -94,6 +94,13 @@ func mustCreateVersion(t *testing.T, r *registry.Registry, v registry.FeatureVer
 }
 
 // ruleError asserts that err is a *RuleError and returns it.
+// refusedWith asserts that err is a *registry.RuleError whose text has
+// every word.
+func refusedWith(t *testing.T, err error, words ...string) {
+	t.Helper()
+	_ = ruleError(t, err, words...)
+}
+
 func ruleError(t *testing.T, err error, words ...string) *registry.RuleError {
 	t.Helper()
 	var re *registry.RuleError
@@ -226,7 +233,7 @@ func TestFeatureGroupLifecycle(t *testing.T) {
 	if _, err := r.UpdateFeatureGroup(ctx, invalid); err == nil {
 		t.Fatal("update without primary key accepted")
 	} else {
-		ruleError(t, err, "at least one primary key")
+		refusedWith(t, err, "at least one primary key")
 	}
 	if _, err := r.UpdateFeatureGroup(ctx, registry.FeatureGroup{Name: "absent", PrimaryKey: []string{"k"}}); err == nil {
 		t.Fatal("update of an absent group succeeded")
@@ -456,11 +463,11 @@ func TestCreateFeatureVersionRefusals(t *testing.T) {
 	v = txVersion(0)
 	v.Features = append(txFeatures(), registry.Feature{Name: "amount", Type: "money"})
 	_, err = r.CreateFeatureVersion(ctx, v)
-	ruleError(t, err, "version must be 1 or more", "Duplicate feature name", `unknown type name "money"`)
+	refusedWith(t, err, "version must be 1 or more", "Duplicate feature name", `unknown type name "money"`)
 	v = txVersion(1)
 	v.Features = nil
 	_, err = r.CreateFeatureVersion(ctx, v)
-	ruleError(t, err, "[F3] No features")
+	refusedWith(t, err, "[F3] No features")
 	if n := len(audit(t, r, registry.KindFeatureVersion, "transactions/1")); n != 0 {
 		t.Errorf("refused creates recorded %d audit rows", n)
 	}
@@ -538,7 +545,7 @@ func TestUpdateFeatureVersionF1WritesNothing(t *testing.T) {
 	upd = txVersion(1)
 	upd.Features = []registry.Feature{base[0]}
 	_, err = r.UpdateFeatureVersion(ctx, upd)
-	ruleError(t, err, "[F1]", "[F3]", `lacks "event_ts"`)
+	refusedWith(t, err, "[F1]", "[F3]", `lacks "event_ts"`)
 
 	// Updating an absent version is NotFound.
 	_, err = r.UpdateFeatureVersion(ctx, txVersion(7))
@@ -666,7 +673,7 @@ func TestEnvironmentsIsolate(t *testing.T) {
 	// A version valid in dev is refused in prod, whose group has another key.
 	mustCreateVersion(t, dev, txVersion(1))
 	_, err := prod.CreateFeatureVersion(ctx, txVersion(1))
-	ruleError(t, err, `lacks "merchant_id"`)
+	refusedWith(t, err, `lacks "merchant_id"`)
 	pv := txVersion(2)
 	pv.Features = append(pv.Features, registry.Feature{Name: "merchant_id", Type: "string"})
 	mustCreateVersion(t, prod, pv)
@@ -787,7 +794,7 @@ func TestCheckFeatureVersionPlan(t *testing.T) {
 	upd := txVersion(1)
 	upd.Features = reordered
 	_, err := r.UpdateFeatureVersion(ctx, upd)
-	ruleError(t, err, ps[0].Detail)
+	refusedWith(t, err, ps[0].Detail)
 }
 
 func TestStaleRevisionIsAConflict(t *testing.T) {

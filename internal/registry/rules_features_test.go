@@ -39,16 +39,6 @@ func dump(ps Problems) string {
 	return b.String()
 }
 
-func errorsOnly(ps Problems) Problems {
-	var out Problems
-	for _, p := range ps {
-		if p.Severity == SeverityError {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 func feats(pairs ...string) []Feature {
 	out := make([]Feature, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {

@@ -73,7 +73,7 @@ func (r *Registry) checkSuite(ctx context.Context, tx Tx, s ValidationSuite) (Pr
 	case s.FeatureVersion != "":
 		group, version, err := ParseFeatureVersionID(s.FeatureVersion)
 		if err != nil {
-			return ps, nil, nil // refused by CheckSuite
+			return ps, nil, nil //nolint:nilerr // a malformed id is refused by CheckSuite, not here
 		}
 		fv, err := tx.FeatureVersion(ctx, r.env, group, version)
 		if isNotFound(err) {

@@ -332,7 +332,7 @@ func TestSuiteWritePath(t *testing.T) {
 	for _, c := range refusals {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := r.CreateSuite(ctx, c.s)
-			ruleError(t, err, c.words...)
+			refusedWith(t, err, c.words...)
 			if _, err := r.Suite(ctx, c.s.Name); !registry.IsNotFound(err) {
 				t.Errorf("a refused suite was written (err=%v)", err)
 			}
@@ -354,11 +354,11 @@ func TestSuiteWritePath(t *testing.T) {
 	}
 	bad := updated
 	bad.Expectations = []registry.Expectation{{Type: "expect_column_to_exist", Column: "amount_1d"}}
-	ruleError(t, func() error { _, err := r.UpdateSuite(ctx, bad); return err }(), "Column not in the feature version")
+	refusedWith(t, func() error { _, err := r.UpdateSuite(ctx, bad); return err }(), "Column not in the feature version")
 	moved := updated
 	moved.FeatureVersion = "transactions/1"
 	moved.Expectations = []registry.Expectation{{Type: "expect_column_to_exist", Column: "amount"}}
-	ruleError(t, func() error { _, err := r.UpdateSuite(ctx, moved); return err }(), "Target cannot change in place", "feature version transactions/2")
+	refusedWith(t, func() error { _, err := r.UpdateSuite(ctx, moved); return err }(), "Target cannot change in place", "feature version transactions/2")
 	if s, _ := r.Suite(ctx, "transactions-quality"); s.Revision != 2 || len(s.Expectations) != 3 {
 		t.Errorf("a refused update changed the suite: %+v", s)
 	}
@@ -387,12 +387,12 @@ func TestSuiteTargetsNotDeleted(t *testing.T) {
 	}
 
 	err := r.DeleteFeatureVersion(ctx, "transactions", 2)
-	ruleError(t, err, "[F2] Object still referenced", `feature version "transactions/2" in environment "default" is still referenced by validation suite "transactions-quality"`, "Nothing was deleted")
+	refusedWith(t, err, "[F2] Object still referenced", `feature version "transactions/2" in environment "default" is still referenced by validation suite "transactions-quality"`, "Nothing was deleted")
 	if _, err := r.FeatureVersion(ctx, "transactions", 2); err != nil {
 		t.Errorf("feature version lost: %v", err)
 	}
 	err = r.DeleteModel(ctx, "fraud")
-	ruleError(t, err, "[F2] Object still referenced", `model "fraud" in environment "default" is still referenced by validation suite "fraud-release-gate"`)
+	refusedWith(t, err, "[F2] Object still referenced", `model "fraud" in environment "default" is still referenced by validation suite "fraud-release-gate"`)
 	if _, err := r.Model(ctx, "fraud"); err != nil {
 		t.Errorf("model lost: %v", err)
 	}
@@ -729,7 +729,7 @@ func TestSuiteGatesOnDeploymentWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := r.CreateDeployment(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1", Replicas: registry.DefaultReplicas})
-	ruleError(t, err, "[D3] Release gate fails", "deployment fraud-scoring -> model version fraud/1", "expects auc to be at least 0.92", "fraud/1 has auc = 0.91")
+	refusedWith(t, err, "[D3] Release gate fails", "deployment fraud-scoring -> model version fraud/1", "expects auc to be at least 0.92", "fraud/1 has auc = 0.91")
 	if _, err := r.Deployment(ctx, "fraud-scoring"); !registry.IsNotFound(err) {
 		t.Errorf("a refused deployment was written (err=%v)", err)
 	}

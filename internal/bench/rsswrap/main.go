@@ -4,6 +4,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,9 +13,9 @@ import (
 )
 
 func main() {
-	real := os.Getenv("MLOPS_BENCH_PROVIDER")
+	provider := os.Getenv("MLOPS_BENCH_PROVIDER")
 	out := os.Getenv("MLOPS_BENCH_RSS_FILE")
-	cmd := exec.Command(real, os.Args[1:]...)
+	cmd := exec.Command(provider, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = os.Environ()
 	sigs := make(chan os.Signal, 1)
@@ -31,12 +32,13 @@ func main() {
 	err := cmd.Wait()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && out != "" {
 		if f, ferr := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); ferr == nil {
-			fmt.Fprintln(f, ru.Maxrss)
+			_, _ = fmt.Fprintln(f, ru.Maxrss)
 			_ = f.Close()
 		}
 	}
 	if err != nil {
-		if exit, ok := err.(*exec.ExitError); ok {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
 			os.Exit(exit.ExitCode())
 		}
 		os.Exit(1)

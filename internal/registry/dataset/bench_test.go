@@ -71,7 +71,7 @@ func bigFile(tb testing.TB, format string, n int) string {
 		return p
 	}
 	if bigDir == "" {
-		d, err := os.MkdirTemp("", "mlops-dataset-bench")
+		d, err := os.MkdirTemp("", "mlops-dataset-bench") //nolint:usetesting // one directory for every benchmark of the run, removed by TestMain
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func bigFile(tb testing.TB, format string, n int) string {
 			if r.Amount != nil {
 				amount = strconv.FormatFloat(*r.Amount, 'f', -1, 64)
 			}
-			fmt.Fprintf(w, "%s,%s,%s,%d,%s\n", r.ID, amount, r.Country, r.Score, r.TS)
+			_, _ = fmt.Fprintf(w, "%s,%s,%s,%d,%s\n", r.ID, amount, r.Country, r.Score, r.TS)
 		}
 	case dataset.FormatJSONL:
 		for i := 0; i < n; i++ {
@@ -101,7 +101,7 @@ func bigFile(tb testing.TB, format string, n int) string {
 			if r.Amount != nil {
 				amount = strconv.FormatFloat(*r.Amount, 'f', -1, 64)
 			}
-			fmt.Fprintf(w, `{"id":%q,"amount":%s,"country":%q,"score":%d,"ts":%q}`+"\n", r.ID, amount, r.Country, r.Score, r.TS)
+			_, _ = fmt.Fprintf(w, `{"id":%q,"amount":%s,"country":%q,"score":%d,"ts":%q}`+"\n", r.ID, amount, r.Country, r.Score, r.TS)
 		}
 	case dataset.FormatParquet:
 		pw := parquet.NewGenericWriter[benchRow](w, parquet.MaxRowsPerRowGroup(100000))
