@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
@@ -273,58 +272,5 @@ func deploymentFromRegistry(d registry.Deployment) deploymentModel {
 		PromoteFrom: optionalString(d.PromoteFrom),
 		Status:      types.StringValue(d.Status()),
 		UpdatedAt:   types.StringValue(formatTime(d.UpdatedAt)),
-	}
-}
-
-// objectAs converts a known, non-null object; ok is false otherwise.
-func objectAs[T any](ctx context.Context, o types.Object, diags *diag.Diagnostics) (T, bool) {
-	var out T
-	if o.IsNull() || o.IsUnknown() {
-		return out, false
-	}
-	diags.Append(o.As(ctx, &out, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
-	return out, true
-}
-
-func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
-
-// knownString is the value, or "" when null or unknown.
-func knownString(s types.String) string {
-	if !known(s) {
-		return ""
-	}
-	return s.ValueString()
-}
-
-// knownInt64 is the value, or nil when null or unknown.
-func knownInt64(i types.Int64) *int64 {
-	if !known(i) {
-		return nil
-	}
-	v := i.ValueInt64()
-	return &v
-}
-
-// mapping maps the resource onto the registry for the shared CRUD.
-func (r *deploymentResource) mapping() objectMapping[deploymentModel, registry.Deployment] {
-	return objectMapping[deploymentModel, registry.Deployment]{
-		kind: registry.KindDeployment,
-		toObject: func(ctx context.Context, m deploymentModel, diags *diag.Diagnostics) registry.Deployment {
-			return m.toRegistry(ctx, diags)
-		},
-		fromObject: func(_ context.Context, d registry.Deployment, _ *diag.Diagnostics) deploymentModel {
-			return deploymentFromRegistry(d)
-		},
-		stateID:  func(m deploymentModel) string { return m.ID.ValueString() },
-		revision: func(o registry.Deployment) int64 { return o.Revision },
-		create:   r.reg.CreateDeployment,
-		read:     r.reg.Deployment,
-		update: func(ctx context.Context, d registry.Deployment, revision int64) (registry.Deployment, error) {
-			d.Revision = revision
-			return r.reg.UpdateDeployment(ctx, d)
-		},
-		remove: func(ctx context.Context, id string, revision int64) error {
-			return r.reg.DeleteDeployment(ctx, id, registry.IfRevision(revision))
-		},
 	}
 }
