@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/testutil/pgtest"
 )
 
 var (
@@ -62,6 +64,7 @@ provider_installation {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop() // the throwaway PostgreSQL cluster, if a test started one
 	if buildDir != "" {
 		_ = os.RemoveAll(buildDir)
 	}
@@ -136,6 +139,19 @@ func (r result) String() string {
 	return fmt.Sprintf("terraform %s: exit %d\n--- stdout\n%s\n--- stderr\n%s", strings.Join(r.args, " "), r.code, r.stdout, r.stderr)
 }
 
+// environ is the environment of every terraform command run in the
+// working directory.
+func (w *workdir) environ() []string {
+	env := append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+w.rc,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"NO_COLOR=1",
+	)
+	return append(env, w.env...)
+}
+
 // run runs terraform in the working directory.
 func (w *workdir) run(args ...string) result {
 	w.t.Helper()
@@ -143,14 +159,7 @@ func (w *workdir) run(args ...string) result {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "terraform", args...)
 	cmd.Dir = w.dir
-	cmd.Env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+w.rc,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"NO_COLOR=1",
-	)
-	cmd.Env = append(cmd.Env, w.env...)
+	cmd.Env = w.environ()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

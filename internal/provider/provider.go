@@ -63,7 +63,8 @@ func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"in an ML registry, and refuses at plan time the changes that would break what is running.",
 		Attributes: map[string]schema.Attribute{
 			"registry": schema.StringAttribute{
-				MarkdownDescription: "Registry URL: `sqlite://relative/path.db`, `sqlite:///absolute/path.db`. " +
+				MarkdownDescription: "Registry URL: `sqlite://relative/path.db`, `sqlite:///absolute/path.db`, or `postgres://…` / " +
+					"`postgresql://…` for a shared PostgreSQL database (libpq-style options such as `sslmode` pass through). " +
 					"Falls back to the `" + EnvRegistry + "` environment variable, then to the embedded default, a SQLite file `" +
 					registry.DefaultRegistryFile + "` in the working directory.",
 				Optional:  true,

@@ -5,6 +5,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -144,15 +145,16 @@ func (s *Store) View(ctx context.Context, fn func(registry.Tx) error) error {
 
 // Update runs fn in one transaction, and runs it again from the start when
 // the database reports a retryable conflict with a concurrent transaction
-// (fn then sees the other transaction's writes and checks its rules anew).
+// (fn then sees the other transaction's writes and checks its rules anew),
+// or when the connection broke before the transaction committed.
 func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = s.update(ctx, fn)
-		if err == nil || s.d.Retryable == nil || !s.d.Retryable(err) {
+		if err == nil || !s.retryable(err) {
 			break
 		}
-		s.log.Debug("registry transaction conflicted, running it again", "attempt", attempt, "error", err.Error())
+		s.log.Debug("registry transaction conflicted or lost its connection, running it again", "attempt", attempt, "error", err.Error())
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -160,6 +162,9 @@ func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) error {
 		}
 	}
 	if err != nil {
+		if lostConnection(err) {
+			err = fmt.Errorf("the connection to the registry's database broke before this write was committed; nothing was written: %w", err)
+		}
 		return explain(s.d, err)
 	}
 	if s.d.AfterWrite != "" {
@@ -170,6 +175,19 @@ func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) error {
 	}
 	return nil
 }
+
+// retryable reports whether a failed write transaction may run again from
+// the start: the dialect says so, or the connection broke first.
+func (s *Store) retryable(err error) bool {
+	return lostConnection(err) || (s.d.Retryable != nil && s.d.Retryable(err))
+}
+
+// lostConnection reports a connection that broke before the database
+// performed the operation: database/sql's driver.ErrBadConn, which a driver
+// returns only when the server cannot have performed it (pgx: the
+// connection was already closed, or a network error came before the query
+// was sent). The transaction never committed, so it may run again.
+func lostConnection(err error) bool { return errors.Is(err, driver.ErrBadConn) }
 
 func (s *Store) update(ctx context.Context, fn func(registry.Tx) error) (err error) {
 	if s.d.SerialWrites {
