@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
@@ -85,7 +84,7 @@ func (d *datasetValidationDataSource) Schema(_ context.Context, _ datasource.Sch
 			"suite": schema.StringAttribute{
 				MarkdownDescription: "Name of a data validation suite (one with `feature_version_id`) in the provider's environment.",
 				Required:            true,
-				Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(registry.SuiteNamePattern),
+				Validators: []validator.String{stringvalidator.RegexMatches(modelNameRE,
 					"must be a valid validation suite name: lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters")},
 			},
 			"path": schema.StringAttribute{

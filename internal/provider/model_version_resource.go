@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -94,13 +93,13 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 			"artifact_uri": schema.StringAttribute{
 				MarkdownDescription: "Where the trained artifact is: a URL with a scheme, such as `s3://models/fraud/2`. Changing it creates a new version.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`), "must be a URL with a scheme, such as s3://models/fraud/2")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(artifactURIRE, "must be a URL with a scheme, such as s3://models/fraud/2")},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"artifact_digest": schema.StringAttribute{
 				MarkdownDescription: "Digest of the artifact, `<algorithm>:<hex>`, such as `sha256:…`. Changing it creates a new version.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(registry.ArtifactDigestPattern), "must be <algorithm>:<lower-case hex>, such as sha256:9f86d081…")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(artifactDigestRE, "must be <algorithm>:<lower-case hex>, such as sha256:9f86d081…")},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"feature_version_ids": schema.SetAttribute{

@@ -15,18 +15,27 @@ import (
 // The validators check at `terraform validate` what the configuration alone
 // shows. Patterns and checks come from internal/registry.
 
+// The registry's patterns, compiled once: schemas are built often.
+var (
+	nameRE           = regexp.MustCompile(registry.NamePattern)
+	modelNameRE      = regexp.MustCompile(registry.ModelNamePattern)
+	environmentRE    = regexp.MustCompile(registry.EnvironmentPattern)
+	artifactURIRE    = regexp.MustCompile(registry.ArtifactURIPattern)
+	artifactDigestRE = regexp.MustCompile(registry.ArtifactDigestPattern)
+)
+
 func nameValidator(what string) validator.String {
-	return stringvalidator.RegexMatches(regexp.MustCompile(registry.NamePattern),
+	return stringvalidator.RegexMatches(nameRE,
 		"must be a valid "+what+": lower-case letters, digits and underscores, starting with a letter, at most 63 characters")
 }
 
 func modelNameValidator() validator.String {
-	return stringvalidator.RegexMatches(regexp.MustCompile(registry.ModelNamePattern),
+	return stringvalidator.RegexMatches(modelNameRE,
 		"must be a valid model name: lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters")
 }
 
 func environmentValidator() validator.String {
-	return stringvalidator.RegexMatches(regexp.MustCompile(registry.EnvironmentPattern),
+	return stringvalidator.RegexMatches(environmentRE,
 		"must be a valid environment name: lower-case letters, digits and dashes, starting with a letter, at most 63 characters")
 }
 

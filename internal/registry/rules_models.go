@@ -11,9 +11,12 @@ import (
 // checks, M1 (the listed feature versions exist in the environment) and M2
 // (the inputs are features of those versions, unambiguous, of the same type).
 
+// ArtifactURIPattern is the form of an artifact URI: a URL with a scheme.
+const ArtifactURIPattern = `^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`
+
 var (
-	artifactURIRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$`)
-	artifactDigestRE = regexp.MustCompile(`^[a-z0-9]+:[0-9a-f]{32,128}$`)
+	artifactURIRE    = regexp.MustCompile(ArtifactURIPattern)
+	artifactDigestRE = regexp.MustCompile(ArtifactDigestPattern)
 	metricNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.@-]{0,127}$`)
 )
 
