@@ -68,11 +68,7 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"environment lacks (rule D2), a bad canary (rule D4), and a promotion of what the `promote_from` environment does not " +
 			"serve (rule D5). Changing what it serves is an in-place update, so upgrades and rollbacks are reviewed as one diff.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The deployment's id: its name.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The deployment's id: its name."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name, unique in the environment; must match `" + registry.DeploymentNamePattern + "`. Changing it creates a new deployment.",
 				Required:            true,

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -53,11 +52,7 @@ func (r *featureGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 		MarkdownDescription: "A feature group: a set of features about one entity, keyed by `primary_key`. " +
 			"Its schemas are versioned by `mlops_feature_version`. A group is deleted only when it has no versions left (rule F2).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The feature group's id: its name.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The feature group's id: its name."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name, unique in the environment; must match `" + registry.NamePattern + "`. Changing it creates a new group.",
 				Required:            true,
@@ -87,21 +82,9 @@ func (r *featureGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Free-text description. Leave it unset rather than empty.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"tags": schema.MapAttribute{
-				MarkdownDescription: "Free-form string tags. An empty map and an unset one are kept apart.",
-				Optional:            true,
-				ElementType:         types.StringType,
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the group was created in the registry (RFC 3339, UTC).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"description": descriptionAttribute(),
+			"tags":        tagsAttribute(),
+			"created_at":  createdAtAttribute("When the group was created in the registry (RFC 3339, UTC)."),
 		},
 	}
 }

@@ -68,11 +68,7 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"any other change is a new version. The features must include the group's `primary_key` and `event_time` (rule F3). " +
 			"A version that something still references is not deleted (rule F2).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The feature version's id, `<feature group>/<version>`, such as `transactions/2`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The feature version's id, `<feature group>/<version>`, such as `transactions/2`."),
 			"feature_group_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the feature group, usually `mlops_feature_group.<name>.id`. Changing it creates a new version.",
 				Required:            true,
@@ -120,21 +116,13 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Free-text description.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"description": descriptionAttribute(),
 			"schema_hash": schema.StringAttribute{
 				MarkdownDescription: "`sha256:` and the hex SHA-256 of the canonical schema: each feature's name and canonical type, in order. " +
 					"Descriptions are not part of it. Known at plan time.",
 				Computed: true,
 			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the version was created in the registry (RFC 3339, UTC).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created_at": createdAtAttribute("When the version was created in the registry (RFC 3339, UTC)."),
 		},
 	}
 }

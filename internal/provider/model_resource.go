@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -47,32 +46,16 @@ func (r *modelResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		MarkdownDescription: "A model: the name its versions (`mlops_model_version`) are registered under. " +
 			"A model is deleted only when it has no versions left (rule F2).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The model's id: its name.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The model's id: its name."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name, unique in the environment; must match `" + registry.ModelNamePattern + "`. Changing it creates a new model.",
 				Required:            true,
 				Validators:          []validator.String{modelNameValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Free-text description. Leave it unset rather than empty.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"tags": schema.MapAttribute{
-				MarkdownDescription: "Free-form string tags. An empty map and an unset one are kept apart.",
-				Optional:            true,
-				ElementType:         types.StringType,
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the model was created in the registry (RFC 3339, UTC).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"description": descriptionAttribute(),
+			"tags":        tagsAttribute(),
+			"created_at":  createdAtAttribute("When the model was created in the registry (RFC 3339, UTC)."),
 		},
 	}
 }

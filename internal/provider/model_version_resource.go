@@ -73,11 +73,7 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 			"a feature of those versions, unambiguous and of the same type (rule M2). Checked at plan whenever the ids are known. " +
 			"What the version was trained on forces a new version; metrics, description and tags change in place.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The model version's id, `<model>/<version>`, such as `fraud/2`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The model version's id, `<model>/<version>`, such as `fraud/2`."),
 			"model_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the model, usually `mlops_model.<name>.id`. Changing it creates a new version.",
 				Required:            true,
@@ -137,21 +133,9 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 				Optional:            true,
 				ElementType:         types.NumberType,
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Free-text description.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"tags": schema.MapAttribute{
-				MarkdownDescription: "Free-form string tags.",
-				Optional:            true,
-				ElementType:         types.StringType,
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the version was registered (RFC 3339, UTC).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"description": descriptionAttribute(),
+			"tags":        tagsAttribute(),
+			"created_at":  createdAtAttribute("When the version was registered (RFC 3339, UTC)."),
 		},
 	}
 }

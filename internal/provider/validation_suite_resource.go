@@ -78,11 +78,7 @@ func (r *validationSuiteResource) Schema(_ context.Context, _ resource.SchemaReq
 			"against each model version a deployment would serve (rule D3). Expectations are checked at validate and against the " +
 			"feature version's schema at plan (rule V1).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The suite's id: its name.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The suite's id: its name."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name, unique in the environment; must match `" + registry.SuiteNamePattern + "`. Changing it creates a new suite.",
 				Required:            true,
@@ -130,11 +126,7 @@ func (r *validationSuiteResource) Schema(_ context.Context, _ resource.SchemaReq
 					" format), so that a pipeline can run it as it is. Known at plan when the target already exists.",
 				Computed: true,
 			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the suite was created in the registry (RFC 3339, UTC).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created_at": createdAtAttribute("When the suite was created in the registry (RFC 3339, UTC)."),
 		},
 	}
 }
