@@ -1,15 +1,15 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/provider"
 )
@@ -34,9 +34,11 @@ func main() {
 		}
 	}
 
-	// MLOPS_HEAP_PROFILE_DIR: a heap profile of each process as it exits.
+	// MLOPS_HEAP_PROFILE_DIR: a heap profile of each process as it exits,
+	// after a collection, so that it shows only what is still reachable.
 	if dir := os.Getenv("MLOPS_HEAP_PROFILE_DIR"); dir != "" {
 		defer func() {
+			runtime.GC()
 			if f, err := os.Create(filepath.Join(dir, "heap-"+strconv.Itoa(os.Getpid())+".pprof")); err == nil {
 				_ = pprof.WriteHeapProfile(f)
 				_ = f.Close()
@@ -46,10 +48,11 @@ func main() {
 
 	quietSDKLogs()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/mlops-tf/mlops",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/mlops-tf/mlops", provider.NewServer(version), opts...)
 	if err != nil {
 		log.Print(err.Error())
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
@@ -19,10 +18,11 @@ import (
 	"github.com/mlops-tf/terraform-provider-mlops/internal/testutil/pgtest"
 )
 
-// testAccProtoV6ProviderFactories runs the provider in the test process;
-// Terraform itself is the real binary on PATH.
+// testAccProtoV6ProviderFactories runs the provider's own server (the one
+// main serves) in the test process; Terraform itself is the real binary on
+// PATH.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"mlops": providerserver.NewProtocol6WithError(New("test")()),
+	"mlops": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 func TestMain(m *testing.M) {

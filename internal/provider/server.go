@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// NewServer returns the provider's protocol 6 server: the framework's server
+// behind a layer that lets each request's context go once it is served.
+//
+// The framework keeps the cancel function of every request it has served
+// until Terraform stops the provider, and with it the request's whole
+// context: its loggers and its gRPC stream, about 10 KiB a request. A run
+// over thousands of objects makes tens of thousands of requests, so the
+// provider's memory grew with the size of the configuration (700 MB at
+// 5,000 objects). Here the framework is handed a context that forwards to
+// the request's own until the request returns and then forgets it, so what
+// the framework keeps is a few dozen bytes a request.
+func NewServer(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return &server{ProviderServer: providerserver.NewProtocol6(New(version)())()}
+	}
+}
+
+// server forwards every request to the framework; the requests that come
+// once per resource instance or call go through serve.
+type server struct {
+	tfprotov6.ProviderServer
+}
+
+// serve runs one request with a context that is detached when it returns.
+func serve[Req, Resp any](ctx context.Context, req Req, next func(context.Context, Req) (Resp, error)) (Resp, error) {
+	d := &detachable{}
+	d.parent.Store(&ctxRef{ctx})
+	defer d.parent.Store(nil)
+	return next(d, req)
+}
+
+func (s *server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return serve(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return serve(ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return serve(ctx, req, s.ProviderServer.ReadResource)
+}
+
+func (s *server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return serve(ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s *server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return serve(ctx, req, s.ProviderServer.ApplyResourceChange)
+}
+
+func (s *server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return serve(ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s *server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return serve(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+}
+
+func (s *server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return serve(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return serve(ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+func (s *server) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	return serve(ctx, req, s.ProviderServer.CallFunction)
+}
+
+// detachable is a context that forwards to its parent until detached, and
+// after that is a context that has been canceled and holds no values.
+type detachable struct {
+	parent atomic.Pointer[ctxRef]
+}
+
+type ctxRef struct{ context.Context }
+
+// served stands in for a detached request's context.
+var served = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
+
+func (d *detachable) ctx() context.Context {
+	if p := d.parent.Load(); p != nil {
+		return p.Context
+	}
+	return served
+}
+
+func (d *detachable) Deadline() (time.Time, bool) { return d.ctx().Deadline() }
+func (d *detachable) Done() <-chan struct{}       { return d.ctx().Done() }
+func (d *detachable) Err() error                  { return d.ctx().Err() }
+func (d *detachable) Value(key any) any           { return d.ctx().Value(key) }
