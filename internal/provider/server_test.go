@@ -12,7 +12,7 @@ import (
 
 type payloadKey struct{}
 
-type payload struct{ buf [1 << 16]byte }
+type payload struct{ _ [1 << 16]byte }
 
 // TestServerReleasesRequestContexts: once a request is served, nothing the
 // server keeps refers to that request's context.
