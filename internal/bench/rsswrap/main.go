@@ -1,6 +1,7 @@
 // Command rsswrap runs a provider binary as Terraform would, and appends its
-// peak resident set size (KiB) to the file named by MLOPS_BENCH_RSS_FILE
-// when it exits. The benchmark driver installs it in place of the provider.
+// peak resident set size (KiB) and CPU time (µs, user and system) to the
+// file named by MLOPS_BENCH_RSS_FILE when it exits. The benchmark driver
+// installs it in place of the provider.
 package main
 
 import (
@@ -32,7 +33,8 @@ func main() {
 	err := cmd.Wait()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && out != "" {
 		if f, ferr := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); ferr == nil {
-			_, _ = fmt.Fprintln(f, ru.Maxrss)
+			cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			_, _ = fmt.Fprintln(f, ru.Maxrss, cpu.Microseconds())
 			_ = f.Close()
 		}
 	}

@@ -25,25 +25,40 @@ import (
 func main() {
 	sizes := flag.String("n", "100,1000,5000", "comma-separated object counts")
 	out := flag.String("out", "BENCHMARKS.md", "report file")
+	destroyUpTo := flag.Int("destroy-up-to", 1000, "time destroy only for N up to this (terraform_data's own destroy of 5,000 takes over ten minutes)")
 	emit := flag.Int("config", 0, "print the configuration of N registry objects and exit (for profiling)")
 	flag.Parse()
 	if *emit > 0 {
 		fmt.Print(mlopsConfig(*emit))
 		return
 	}
-	if err := run(*sizes, *out); err != nil {
+	if err := run(*sizes, *out, *destroyUpTo); err != nil {
 		fmt.Fprintln(os.Stderr, "tfbench:", err)
 		os.Exit(1)
 	}
 }
 
+// step is one timed terraform command.
+type step struct {
+	wall time.Duration
+	// cpu is the command's CPU time, its provider processes included.
+	cpu time.Duration
+	// providerCPU is the CPU time of the provider processes alone.
+	providerCPU time.Duration
+	peakRSSKiB  int64
+	skipped     bool
+}
+
 type measurement struct {
-	apply, plan, destroy time.Duration
-	peakRSSKiB           int64
+	apply, plan, destroy step
 	queriesPerObject     float64
 }
 
-func run(sizes, out string) error {
+func (m measurement) peakRSSKiB() int64 {
+	return max(m.apply.peakRSSKiB, m.plan.peakRSSKiB, m.destroy.peakRSSKiB)
+}
+
+func run(sizes, out string, destroyUpTo int) error {
 	tf, err := exec.LookPath("terraform")
 	if err != nil {
 		return fmt.Errorf("terraform not found on PATH: %w", err)
@@ -57,29 +72,34 @@ func run(sizes, out string) error {
 	if err != nil {
 		return err
 	}
-	var rows []string
+	var rows, cpuRows []string
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 10 {
 			return fmt.Errorf("bad size %q: want a number of at least 10", s)
 		}
-		floor, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("data-%d", n)), terraformDataConfig(n), false)
+		destroy := n <= destroyUpTo
+		floor, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("data-%d", n)), terraformDataConfig(n), false, destroy)
 		if err != nil {
 			return fmt.Errorf("terraform_data, N=%d: %w", n, err)
 		}
-		ours, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("mlops-%d", n)), mlopsConfig(n), true)
+		ours, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("mlops-%d", n)), mlopsConfig(n), true, destroy)
 		if err != nil {
 			return fmt.Errorf("mlops, N=%d: %w", n, err)
 		}
-		row := fmt.Sprintf("| %d | %s | %s | %.2f× | %s | %s | %.2f× | %s | %s | %.2f× | %.1f | %.1f |",
+		row := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f |",
 			n, secs(ours.apply), secs(floor.apply), ratio(ours.apply, floor.apply),
 			secs(ours.plan), secs(floor.plan), ratio(ours.plan, floor.plan),
 			secs(ours.destroy), secs(floor.destroy), ratio(ours.destroy, floor.destroy),
-			float64(ours.peakRSSKiB)/1024, ours.queriesPerObject)
+			float64(ours.peakRSSKiB())/1024, ours.queriesPerObject)
+		cpuRow := fmt.Sprintf("| %d | %s | %s | %s | %s | %s |",
+			n, secs(ours.plan), cpuSecs(ours.plan.cpu-ours.plan.providerCPU), cpuSecs(ours.plan.providerCPU),
+			secs(floor.plan), cpuSecs(floor.plan.cpu))
 		fmt.Println(row)
-		rows = append(rows, row)
+		fmt.Println(cpuRow)
+		rows, cpuRows = append(rows, row), append(cpuRows, cpuRow)
 	}
-	return writeReport(out, report(tf, rows))
+	return writeReport(out, report(tf, rows, cpuRows))
 }
 
 // The results go between these markers, so that the prose around them (the
@@ -133,7 +153,7 @@ func setup(root string) ([]string, error) {
 		"MLOPS_BENCH_PROVIDER="+provider, "MLOPS_REGISTRY=", "MLOPS_ENVIRONMENT=", "TF_LOG=", "TF_LOG_PROVIDER="), nil
 }
 
-func measure(tf string, env []string, dir, config string, provider bool) (measurement, error) {
+func measure(tf string, env []string, dir, config string, provider, destroy bool) (measurement, error) {
 	var m measurement
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return m, err
@@ -141,44 +161,48 @@ func measure(tf string, env []string, dir, config string, provider bool) (measur
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
 		return m, err
 	}
-	rss := filepath.Join(dir, "rss.txt")
-	env = append(env, "MLOPS_BENCH_RSS_FILE="+rss)
-	steps := []struct {
-		into *time.Duration
-		args []string
-	}{
-		{&m.apply, []string{"apply", "-auto-approve", "-input=false"}},
-		{&m.plan, []string{"plan", "-input=false", "-detailed-exitcode"}},
-		{nil, nil}, // round-trip count, below
-		{&m.destroy, []string{"destroy", "-auto-approve", "-input=false"}},
-	}
-	for _, s := range steps {
-		if s.args == nil {
-			if provider {
-				q, err := queriesPerObject(tf, env, dir)
-				if err != nil {
-					return m, err
-				}
-				m.queriesPerObject = q
-			}
-			continue
-		}
-		start := time.Now()
-		cmd := exec.Command(tf, s.args...)
-		cmd.Dir, cmd.Env = dir, env
-		var stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = nil, &stderr
-		if err := cmd.Run(); err != nil {
-			return m, fmt.Errorf("terraform %s: %w\n%s", strings.Join(s.args, " "), err, stderr.String())
-		}
-		*s.into = time.Since(start)
-	}
-	peak, err := maxLine(rss)
-	if provider && err != nil {
+	var err error
+	if m.apply, err = timed(tf, env, dir, provider, "apply", "-auto-approve", "-input=false"); err != nil {
 		return m, err
 	}
-	m.peakRSSKiB = peak
-	return m, nil
+	if m.plan, err = timed(tf, env, dir, provider, "plan", "-input=false", "-detailed-exitcode"); err != nil {
+		return m, err
+	}
+	if provider {
+		if m.queriesPerObject, err = queriesPerObject(tf, env, dir); err != nil {
+			return m, err
+		}
+	}
+	if !destroy {
+		m.destroy.skipped = true
+		return m, nil
+	}
+	m.destroy, err = timed(tf, env, dir, provider, "destroy", "-auto-approve", "-input=false")
+	return m, err
+}
+
+// timed runs one terraform command and measures it; the RSS wrapper
+// reports each provider process's peak memory and CPU time to a file of
+// the command's own.
+func timed(tf string, env []string, dir string, provider bool, args ...string) (step, error) {
+	var st step
+	usage := filepath.Join(dir, args[0]+".usage")
+	cmd := exec.Command(tf, args...)
+	cmd.Dir, cmd.Env = dir, append(env, "MLOPS_BENCH_RSS_FILE="+usage)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = nil, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return st, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	st.wall = time.Since(start)
+	st.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	peak, cpu, err := readUsage(usage)
+	if provider && err != nil {
+		return st, err
+	}
+	st.peakRSSKiB, st.providerCPU = peak, cpu
+	return st, nil
 }
 
 // queriesPerObject runs a refreshing plan with the registry's trace log on
@@ -225,30 +249,42 @@ func countLines(path, substr string) (int, error) {
 	return n, sc.Err()
 }
 
-func maxLine(path string) (int64, error) {
+// readUsage reads the RSS wrapper's lines, "<peak RSS KiB> <CPU µs>" per
+// provider process, and returns the largest peak and the summed CPU time.
+func readUsage(path string) (int64, time.Duration, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, fmt.Errorf("no provider memory recorded: %w", err)
+		return 0, 0, fmt.Errorf("no provider usage recorded: %w", err)
 	}
 	var peak int64
-	for _, l := range strings.Fields(string(b)) {
-		if v, err := strconv.ParseInt(l, 10, 64); err == nil && v > peak {
-			peak = v
+	var cpu time.Duration
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var rss, us int64
+		if _, err := fmt.Sscan(l, &rss, &us); err == nil {
+			peak = max(peak, rss)
+			cpu += time.Duration(us) * time.Microsecond
 		}
 	}
-	return peak, nil
+	return peak, cpu, nil
 }
 
-func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
-
-func ratio(a, b time.Duration) float64 {
-	if b == 0 {
-		return 0
+func secs(s step) string {
+	if s.skipped {
+		return "—"
 	}
-	return a.Seconds() / b.Seconds()
+	return fmt.Sprintf("%.1f s", s.wall.Seconds())
 }
 
-func report(tf string, rows []string) string {
+func cpuSecs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+func ratio(a, b step) string {
+	if a.skipped || b.skipped || b.wall == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", a.wall.Seconds()/b.wall.Seconds())
+}
+
+func report(tf string, rows, cpuRows []string) string {
 	tfVersion, _ := exec.Command(tf, "version").Output()
 	goVersion := runtime.Version()
 	var b strings.Builder
@@ -257,11 +293,19 @@ func report(tf string, rows []string) string {
 	b.WriteString("cost of Terraform itself. The mix per 10 objects: 1 feature group, 4 feature versions of 20 features, 1 model,\n")
 	b.WriteString("3 model versions, 1 deployment, in the embedded SQLite registry. Peak RSS is the provider process's\n")
 	b.WriteString("(the largest of the processes of the three commands); queries per object are the registry queries the store\n")
-	b.WriteString("logged during a refreshing plan, divided by the objects in state.\n\n")
+	b.WriteString("logged during a refreshing plan, divided by the objects in state. Destroy is timed up to N = 1,000\n")
+	b.WriteString("(`-destroy-up-to`): `terraform_data`'s own destroy of 5,000 resources takes over ten minutes here.\n\n")
 	b.WriteString("Machine: " + machine() + "; " + goVersion + "; " + firstLine(string(tfVersion)) + ".\n\n")
 	b.WriteString("| N | apply | apply (terraform_data) | ratio | plan | plan (terraform_data) | ratio | destroy | destroy (terraform_data) | ratio | provider peak RSS (MB) | queries per refreshed object |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
+		b.WriteString(r + "\n")
+	}
+	b.WriteString("\nWhere a refreshing plan's time goes: CPU time of Terraform itself and of the provider processes\n")
+	b.WriteString("(from their resource usage), against the whole CPU time of the `terraform_data` plan.\n\n")
+	b.WriteString("| N | plan (wall) | Terraform CPU | provider CPU | plan (terraform_data, wall) | terraform_data CPU |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	for _, r := range cpuRows {
 		b.WriteString(r + "\n")
 	}
 	return b.String()
