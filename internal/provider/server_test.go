@@ -81,3 +81,36 @@ func TestDetachable(t *testing.T) {
 		t.Errorf("Err() = %v after the request, want context.Canceled", inside.Err())
 	}
 }
+
+// requestState stands in for what terraform-plugin-go attaches to each
+// request's context before the framework sees it (loggers and their
+// options: about 10 KiB).
+type requestState struct{ _ [10 << 10]byte }
+
+// BenchmarkServerRetainedPerRequest reports the heap a served request
+// leaves behind in the server (retained-B/op), the figure that made the
+// provider's memory grow with the size of the configuration.
+func BenchmarkServerRetainedPerRequest(b *testing.B) {
+	s := NewServer("bench")()
+	ctx := context.Background()
+	if _, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+		b.Fatal(err)
+	}
+	req := &tfprotov6.ValidateResourceConfigRequest{TypeName: "mlops_model"}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		reqCtx := context.WithValue(ctx, payloadKey{}, &requestState{})
+		if _, err := s.ValidateResourceConfig(reqCtx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(b.N), "retained-B/op")
+	runtime.KeepAlive(s)
+}
