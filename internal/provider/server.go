@@ -19,7 +19,7 @@ import (
 // provider's memory grew with the size of the configuration (700 MB at
 // 5,000 objects). Here the framework is handed a context that forwards to
 // the request's own until the request returns and then forgets it, so what
-// the framework keeps is a few dozen bytes a request.
+// the framework keeps is about a hundred bytes a request.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		return &server{ProviderServer: providerserver.NewProtocol6(New(version)())()}
