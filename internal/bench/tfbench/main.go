@@ -99,7 +99,7 @@ func run(sizes, out string, destroyUpTo int) error {
 		fmt.Println(cpuRow)
 		rows, cpuRows = append(rows, row), append(cpuRows, cpuRow)
 	}
-	return writeReport(out, report(tf, rows, cpuRows))
+	return writeReport(out, report(tf, rows, cpuRows, destroyUpTo))
 }
 
 // The results go between these markers, so that the prose around them (the
@@ -284,7 +284,7 @@ func ratio(a, b step) string {
 	return fmt.Sprintf("%.2f×", a.wall.Seconds()/b.wall.Seconds())
 }
 
-func report(tf string, rows, cpuRows []string) string {
+func report(tf string, rows, cpuRows []string, destroyUpTo int) string {
 	tfVersion, _ := exec.Command(tf, "version").Output()
 	goVersion := runtime.Version()
 	var b strings.Builder
@@ -293,7 +293,7 @@ func report(tf string, rows, cpuRows []string) string {
 	b.WriteString("cost of Terraform itself. The mix per 10 objects: 1 feature group, 4 feature versions of 20 features, 1 model,\n")
 	b.WriteString("3 model versions, 1 deployment, in the embedded SQLite registry. Peak RSS is the provider process's\n")
 	b.WriteString("(the largest of the processes of the three commands); queries per object are the registry queries the store\n")
-	b.WriteString("logged during a refreshing plan, divided by the objects in state. Destroy is timed up to N = 1,000\n")
+	fmt.Fprintf(&b, "logged during a refreshing plan, divided by the objects in state. Destroy is timed up to N = %d\n", destroyUpTo)
 	b.WriteString("(`-destroy-up-to`): `terraform_data`'s own destroy of 5,000 resources takes over ten minutes here.\n\n")
 	b.WriteString("Machine: " + machine() + "; " + goVersion + "; " + firstLine(string(tfVersion)) + ".\n\n")
 	b.WriteString("| N | apply | apply (terraform_data) | ratio | plan | plan (terraform_data) | ratio | destroy | destroy (terraform_data) | ratio | provider peak RSS (MB) | queries per refreshed object |\n")
