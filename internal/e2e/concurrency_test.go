@@ -492,7 +492,7 @@ func (r refusal) String() string {
 }
 
 var (
-	importIDRE = regexp.MustCompile(`terraform import <resource address> (\S+?),`)
+	importIDRE = regexp.MustCompile(`terraform import <address of this resource> (\S+)`)
 	withRE     = regexp.MustCompile(`^\s*with (\S+),$`)
 )
 

@@ -119,9 +119,19 @@ type AlreadyExistsError struct {
 	Environment string
 }
 
+// Error says how to import the object, with a placeholder for the
+// resource's address: only Terraform knows it (mlops_feature_group.g["126"],
+// a module's resource), and a guessed address would import into the wrong
+// place or fail. Terraform keeps the indented lines as they are.
 func (e *AlreadyExistsError) Error() string {
-	return fmt.Sprintf("%s %q already exists in environment %q; to manage it with this configuration, import it (terraform import <resource address> %s, or an import block) instead of creating it",
-		e.Kind, e.ID, e.Environment, e.ID)
+	return fmt.Sprintf("%s %q already exists in environment %q. To manage it with this configuration, import it instead of creating it: "+
+		"add an import block to the root module,\n\n"+
+		"  import {\n"+
+		"    to = <address of this resource>\n"+
+		"    id = %q\n"+
+		"  }\n\n"+
+		"or run: terraform import <address of this resource> %s",
+		e.Kind, e.ID, e.Environment, e.ID, e.ID)
 }
 
 // Is makes errors.Is(err, ErrAlreadyExists) true.

@@ -321,7 +321,7 @@ func TestCreateFeatureGroupRefusals(t *testing.T) {
 	if !errors.As(err, &ae) || !errors.Is(err, registry.ErrAlreadyExists) {
 		t.Fatalf("second create: %v (%T), want *AlreadyExistsError", err, err)
 	}
-	for _, w := range []string{`feature group "transactions" already exists in environment "dev"`, "import", "terraform import <resource address> transactions"} {
+	for _, w := range []string{`feature group "transactions" already exists in environment "dev"`, "import", "terraform import <address of this resource> transactions"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error %q lacks %q", err, w)
 		}
