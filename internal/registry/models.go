@@ -205,10 +205,8 @@ func (r *Registry) CreateModelVersion(ctx context.Context, v ModelVersion) (Mode
 // tags, and the spelling of its inputs' types. What it was trained on
 // (artifact, feature versions, inputs) never changes in place.
 func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (ModelVersion, error) {
-	for name := range v.Metrics {
-		if err := CheckMetricName(name).Err(); err != nil {
-			return ModelVersion{}, err
-		}
+	if err := CheckMetrics(v.Metrics).Err(); err != nil {
+		return ModelVersion{}, err
 	}
 	var out ModelVersion
 	err := r.write(ctx, KindModelVersion, v.ID(), "update", func(tx Tx) (any, any, error) {

@@ -463,7 +463,7 @@ func TestCreateFeatureVersionRefusals(t *testing.T) {
 	v = txVersion(0)
 	v.Features = append(txFeatures(), registry.Feature{Name: "amount", Type: "money"})
 	_, err = r.CreateFeatureVersion(ctx, v)
-	refusedWith(t, err, "version must be 1 or more", "Duplicate feature name", `unknown type name "money"`)
+	refusedWith(t, err, "version must be a whole number from 1 to", "Duplicate feature name", `unknown type name "money"`)
 	v = txVersion(1)
 	v.Features = nil
 	_, err = r.CreateFeatureVersion(ctx, v)

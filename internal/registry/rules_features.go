@@ -4,6 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -39,15 +43,89 @@ func CheckFeatureGroup(g FeatureGroup) Problems {
 		ps.errorf("", Path{"event_time"}, "Invalid event time feature name",
 			"%q is not a valid feature name: it must match %s", g.EventTime, NamePattern)
 	}
+	return append(ps, CheckEventTimeNotKey(g.Name, g.EventTime, g.PrimaryKey)...)
+}
+
+// CheckEventTimeNotKey is the part of F3 that a feature group shows on its
+// own: event_time is not one of the primary_key columns. The event time
+// says when a row's values were observed; the key says which entity they
+// describe. Empty names (unset or not known yet) are skipped.
+func CheckEventTimeNotKey(group, eventTime string, primaryKey []string) Problems {
+	var ps Problems
+	if eventTime == "" {
+		return ps
+	}
+	for i, k := range primaryKey {
+		if k == eventTime {
+			ps.errorf("F3", Path{"event_time"}, "Event time is a primary key column",
+				"event_time %q of feature group %q is also primary_key column %d: the event time says when a row's values were observed, the primary key which entity they describe; name a timestamp or date feature outside primary_key as event_time, or leave event_time unset",
+				eventTime, group, i+1)
+		}
+	}
 	return ps
 }
 
+// EventTimeTypes are the feature types an event_time feature may have.
+var EventTimeTypes = []string{"timestamp", "date"}
+
+// CheckEventTimeType is the part of F3 that a feature version shows against
+// its group: the group's event_time feature is of type timestamp or date.
+// A type that does not parse is left to CheckFeatureType.
+func CheckEventTimeType(g FeatureGroup, version int64, features []Feature) Problems {
+	var ps Problems
+	if g.EventTime == "" {
+		return ps
+	}
+	for i, f := range features {
+		if f.Name != g.EventTime {
+			continue
+		}
+		t, err := ParseFeatureType(f.Type)
+		if err != nil || slices.Contains(EventTimeTypes, t.String()) {
+			continue
+		}
+		ps.errorf("F3", Path{"features", i, "type"}, "Event time feature of the wrong type",
+			"feature version %s declares %q, the event_time feature of feature group %q, as %s; an event time is of type %s: change the feature's type, or make the group's event_time another feature",
+			FeatureVersionID(g.Name, version), f.Name, g.Name, t, strings.Join(EventTimeTypes, " or "))
+	}
+	return ps
+}
+
+// MaxVersion is the highest version number: versions are 64-bit integers.
+const MaxVersion = math.MaxInt64
+
 // CheckVersionNumber checks a version number (feature and model versions).
 func CheckVersionNumber(v int64) Problems {
-	var ps Problems
 	if v < 1 {
-		ps.errorf("", Path{"version"}, "Invalid version", "version must be 1 or more, got %d", v)
+		return versionProblem(strconv.FormatInt(v, 10))
 	}
+	return nil
+}
+
+// VersionFromNumber turns a number as a configuration writes it (any
+// decimal, such as 1.5 or 1e30) into a version number: a whole number from
+// 1 to MaxVersion. Anything else is a problem that names the number.
+func VersionFromNumber(n *big.Float) (int64, Problems) {
+	if n == nil {
+		return 0, versionProblem("null")
+	}
+	if !n.IsInt() {
+		return 0, versionProblem(n.Text('g', -1))
+	}
+	v, acc := n.Int64()
+	if acc != big.Exact {
+		text := n.Text('g', -1)
+		if digits := n.Text('f', 0); len(digits) <= 40 {
+			text = digits
+		}
+		return 0, versionProblem(text)
+	}
+	return v, CheckVersionNumber(v)
+}
+
+func versionProblem(got string) Problems {
+	var ps Problems
+	ps.errorf("", Path{"version"}, "Invalid version", "version must be a whole number from 1 to %d; got %s", int64(MaxVersion), got)
 	return ps
 }
 
@@ -102,7 +180,9 @@ func CheckFeatures(features []Feature) Problems {
 }
 
 // CheckFeaturesCoverGroup checks that a feature version's features include the
-// group's primary key and event time (F3).
+// group's primary key and event time, the event time of type timestamp or
+// date (F3). It runs for every version written, so every version of a group
+// holds it.
 func CheckFeaturesCoverGroup(g FeatureGroup, version int64, features []Feature) Problems {
 	var ps Problems
 	have := make(map[string]bool, len(features))
@@ -118,9 +198,9 @@ func CheckFeaturesCoverGroup(g FeatureGroup, version int64, features []Feature) 
 	}
 	if g.EventTime != "" && !have[g.EventTime] {
 		ps.errorf("F3", Path{"features"}, "Event time feature missing",
-			"feature version %s lacks %q, the event_time feature of feature group %q; add a feature named %q to features", id, g.EventTime, g.Name, g.EventTime)
+			"feature version %s lacks %q, the event_time feature of feature group %q; add a feature named %q to features, of type %s", id, g.EventTime, g.Name, g.EventTime, strings.Join(EventTimeTypes, " or "))
 	}
-	return ps
+	return append(ps, CheckEventTimeType(g, version, features)...)
 }
 
 // CheckFeatureSchemaChange checks an in-place change of a feature version's

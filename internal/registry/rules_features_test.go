@@ -109,7 +109,7 @@ func TestCheckVersionNumber(t *testing.T) {
 		if len(ps) != 1 || !reflect.DeepEqual(ps[0].Path, Path{"version"}) {
 			t.Fatalf("version %d: %s", v, dump(ps))
 		}
-		problemWith(t, ps, "1 or more")
+		problemWith(t, ps, "version must be a whole number from 1 to")
 	}
 }
 

@@ -1,9 +1,11 @@
 package registry
 
 import (
+	"maps"
+	"math"
 	"regexp"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -64,6 +66,28 @@ func CheckMetricName(name string) Problems {
 	return ps
 }
 
+// CheckMetricValue checks a metric's value, its decimal text: a finite
+// 64-bit floating-point number, the numbers the gates compare. A larger one
+// (1e400) would be stored and then read as missing.
+func CheckMetricValue(name, text string) Problems {
+	var ps Problems
+	if f, err := strconv.ParseFloat(text, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		ps.errorf("", Path{"metrics"}, "Invalid metric value",
+			"metric %q = %s is not a finite 64-bit floating-point number (at most about 1.8e308 in magnitude), so gates could not compare it; write a number in that range", name, text)
+	}
+	return ps
+}
+
+// CheckMetrics checks every metric's name and value, in name order.
+func CheckMetrics(metrics map[string]string) Problems {
+	var ps Problems
+	for _, name := range slices.Sorted(maps.Keys(metrics)) {
+		ps = append(ps, CheckMetricName(name)...)
+		ps = append(ps, CheckMetricValue(name, metrics[name])...)
+	}
+	return ps
+}
+
 // CheckInputNames checks the inputs' names alone: each "feature" or
 // "group.feature", each once.
 func CheckInputNames(inputs []Input) Problems {
@@ -113,15 +137,7 @@ func CheckModelVersion(v ModelVersion) Problems {
 		ps.errorf("M2", Path{"inputs"}, "No inputs", "leave inputs unset to mean every feature of the listed feature versions, or list at least one")
 	}
 	ps = append(ps, CheckInputNames(v.Inputs)...)
-	names := make([]string, 0, len(v.Metrics))
-	for name := range v.Metrics {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		ps = append(ps, CheckMetricName(name)...)
-	}
-	return ps
+	return append(ps, CheckMetrics(v.Metrics)...)
 }
 
 // CheckFeatureVersionsPresent is rule M1: every feature version a model
