@@ -1,7 +1,9 @@
-// Package registry is the domain of the mlops provider: feature groups,
-// feature versions and the rules between them. It knows nothing of
-// Terraform: the provider calls its checks at plan time, and every write
-// runs the same checks again inside one store transaction.
+// Package registry is the domain of the mlops provider: feature groups and
+// their feature versions, models and their model versions, validation
+// suites and deployments, the rules between them and the audit trail of
+// every write. It knows nothing of Terraform: the provider calls its checks
+// at plan time, and every write runs the same checks again inside one store
+// transaction.
 package registry
 
 import (
@@ -25,15 +27,19 @@ type Options struct {
 	Logger hclog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Location names the registry in messages: its URL with any password
+	// masked (RedactURL). Empty when unknown.
+	Location string
 }
 
 // Registry is one environment's view of a registry store.
 type Registry struct {
-	store Store
-	env   string
-	actor string
-	log   hclog.Logger
-	now   func() time.Time
+	store    Store
+	env      string
+	actor    string
+	location string
+	log      hclog.Logger
+	now      func() time.Time
 }
 
 // New returns a Registry over store for one environment.
@@ -45,7 +51,7 @@ func New(store Store, opts Options) (*Registry, error) {
 	if !ValidEnvironment(env) {
 		return nil, fmt.Errorf("environment %q is not valid: it must match %s (lower-case letters, digits and dashes, starting with a letter)", env, EnvironmentPattern)
 	}
-	r := &Registry{store: store, env: env, actor: opts.Actor, log: opts.Logger, now: opts.Now}
+	r := &Registry{store: store, env: env, actor: opts.Actor, location: opts.Location, log: opts.Logger, now: opts.Now}
 	if r.actor == "" {
 		r.actor = DefaultActor()
 	}
@@ -72,6 +78,26 @@ func DefaultActor() string {
 // Environment is the environment this Registry reads and writes.
 func (r *Registry) Environment() string { return r.env }
 
+// Location names the registry for messages, its password masked: the
+// Options.Location given to New.
+func (r *Registry) Location() string { return r.location }
+
+// NeverWritten reports whether this environment of the registry holds no
+// object and has no audit record at all: nothing was ever written to it
+// (a missing SQLite file and a database without the registry's schema
+// included). When objects Terraform created are missing from such an
+// environment, the configuration points at the wrong registry or
+// environment; when the environment was written, someone deleted them.
+func (r *Registry) NeverWritten(ctx context.Context) (bool, error) {
+	var written bool
+	err := r.view(ctx, "never written", func(tx Tx) error {
+		var err error
+		written, err = tx.Written(ctx, r.env)
+		return err
+	})
+	return !written, err
+}
+
 // Close closes the underlying store.
 func (r *Registry) Close() error { return r.store.Close() }
 
@@ -83,7 +109,7 @@ func (r *Registry) timestamp() time.Time { return r.now().UTC().Truncate(time.Se
 // and delete respectively).
 func (r *Registry) write(ctx context.Context, kind Kind, id, action string, fn func(Tx) (before, after any, err error)) error {
 	start := time.Now()
-	err := r.store.Update(ctx, func(tx Tx) error {
+	err := r.store.Update(ctx, r.env, func(tx Tx) error {
 		before, after, err := fn(tx)
 		if err != nil {
 			return err

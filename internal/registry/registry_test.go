@@ -804,7 +804,7 @@ func TestStaleRevisionIsAConflict(t *testing.T) {
 	g := mustCreateGroup(t, r, txGroup())
 	mustCreateVersion(t, r, txVersion(1))
 
-	err := e.store.Update(ctx, func(tx registry.Tx) error {
+	err := e.store.Update(ctx, "dev", func(tx registry.Tx) error {
 		stale := g
 		stale.Revision = 5 // not prior+1
 		return tx.UpdateFeatureGroup(ctx, "dev", stale)
@@ -813,7 +813,7 @@ func TestStaleRevisionIsAConflict(t *testing.T) {
 	if !errors.As(err, &ce) || !errors.Is(err, registry.ErrConflict) || !strings.Contains(err.Error(), `feature group "transactions"`) {
 		t.Fatalf("stale update: %v", err)
 	}
-	err = e.store.Update(ctx, func(tx registry.Tx) error {
+	err = e.store.Update(ctx, "dev", func(tx registry.Tx) error {
 		return tx.DeleteFeatureVersion(ctx, "dev", "transactions", 1, 99)
 	})
 	if !errors.Is(err, registry.ErrConflict) || !strings.Contains(err.Error(), "transactions/1") {

@@ -3,23 +3,35 @@ package registry
 import "context"
 
 // Store is the registry's storage. A store knows tables and transactions,
-// not rules: the Registry runs every rule inside Update, so a store added
-// later (PostgreSQL) inherits them all.
+// not rules: the Registry runs every rule inside Update, so every store
+// (the SQLite file, PostgreSQL) inherits them all.
+//
+// Opening a store and View never write: a registry that does not exist yet
+// (a missing SQLite file, a database without the registry's tables) reads
+// as empty, and the first Update creates it.
 type Store interface {
 	// View runs fn with a reader. Reads need not share one transaction.
 	View(ctx context.Context, fn func(Tx) error) error
-	// Update runs fn in one write transaction, committed when fn returns
-	// nil and rolled back otherwise. Writers are serialised: what fn reads
-	// is not changed by another writer before the commit.
-	Update(ctx context.Context, fn func(Tx) error) error
+	// Update runs fn in one write transaction on environment env, committed
+	// when fn returns nil and rolled back otherwise (also when fn panics).
+	// Writers of one environment are serialised: what fn reads is not
+	// changed by another writer before the commit. Writers of different
+	// environments do not wait for or fail each other. fn may run more
+	// than once when the database reports a conflict; it must only read
+	// and write through its Tx.
+	Update(ctx context.Context, env string, fn func(Tx) error) error
 	// Close releases the store.
 	Close() error
 }
 
 // Tx reads and writes the tables of one store. Getters return a
-// *NotFoundError when the object does not exist. Update and delete methods
-// take the revision the caller read and return a *ConflictError when the
-// object has changed since.
+// *NotFoundError when the object does not exist.
+//
+// Revisions: an Update method takes the object as it is to be written, its
+// Revision one more than the revision the caller read, and writes it only
+// if the stored revision is still the one read. A Delete method takes the
+// revision the caller read. Both return a *ConflictError when the object
+// has changed since (or is gone).
 type Tx interface {
 	FeatureGroup(ctx context.Context, env, name string) (FeatureGroup, error)
 	InsertFeatureGroup(ctx context.Context, env string, g FeatureGroup) error
@@ -63,6 +75,11 @@ type Tx interface {
 	InsertSuite(ctx context.Context, env string, s ValidationSuite) error
 	UpdateSuite(ctx context.Context, env string, s ValidationSuite) error
 	DeleteSuite(ctx context.Context, env, name string, revision int64) error
+
+	// Written reports whether environment env holds any object or any
+	// audit record: false for an environment nothing was ever written to
+	// (and for a registry that does not exist yet).
+	Written(ctx context.Context, env string) (bool, error)
 
 	// AppendAudit records one write.
 	AppendAudit(ctx context.Context, rec AuditRecord) error

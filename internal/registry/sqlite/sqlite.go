@@ -1,18 +1,25 @@
 // Package sqlite is the embedded registry store: one SQLite file, pure Go
-// (modernc.org/sqlite), in WAL mode. Every write transaction starts with
-// BEGIN IMMEDIATE and waits up to BusyTimeout for another writer, so that
-// Terraform's parallel operations never see "database is locked".
+// (modernc.org/sqlite), in WAL mode, holding every kind the registry keeps
+// (feature groups, feature versions, models, model versions, validation
+// suites, deployments) and the audit trail. Every write transaction starts
+// with BEGIN IMMEDIATE and waits up to BusyTimeout for another writer, so
+// that Terraform's parallel operations never see "database is locked".
+//
+// Opening and reading never write: a missing file reads as an empty
+// registry and is created, with mode 0600, at the first write.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -24,6 +31,12 @@ import (
 
 // BusyTimeout is how long a write waits for another writer to finish.
 const BusyTimeout = 30 * time.Second
+
+// FileMode is the mode of a registry file this package creates: the file
+// holds the audit trail (who changed what), so only its owner may read it.
+// SQLite gives the -wal and -shm files it creates beside it the same mode.
+// An existing file keeps its mode.
+const FileMode fs.FileMode = 0o600
 
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -37,6 +50,12 @@ func Dialect() sqlstore.Dialect {
 	return sqlstore.Dialect{
 		Name:       goose.DialectSQLite3,
 		Migrations: sub,
+		Tables:     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`,
+		Empty:      "an empty or missing file",
+		// Set when the schema is created, not at open: setting it writes to
+		// the file, and opening must not write to a file that is not a
+		// registry.
+		BeforeMigrate: "PRAGMA journal_mode=WAL",
 		// The provider process ends without closing the store: copy each
 		// write from the write-ahead log into the database file at once, so
 		// that the file alone holds the registry (a backup of it included).
@@ -45,42 +64,85 @@ func Dialect() sqlstore.Dialect {
 	}
 }
 
-// Open opens (creating it if needed) the registry file at path and brings its
-// schema up to date.
+// Open opens the registry file at path. It creates and writes nothing: a
+// missing file reads as an empty registry until the first write creates it
+// (and its directory) and its schema. A file that holds tables but is not a
+// registry, or a registry of a newer schema, is refused.
 func Open(ctx context.Context, path string, log hclog.Logger) (*sqlstore.Store, error) {
-	dir := filepath.Dir(path)
+	return sqlstore.Open(ctx, &backend{path: path}, Dialect(), log)
+}
+
+// backend reaches the registry file.
+type backend struct {
+	path string
+
+	mu sync.Mutex
+	db *sql.DB
+}
+
+func (b *backend) Where() string { return b.path }
+
+// DB opens the file once it exists; with create, it creates it first.
+func (b *backend) DB(_ context.Context, create bool) (*sql.DB, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.db != nil {
+		return b.db, nil
+	}
+	switch _, err := os.Stat(b.path); {
+	case errors.Is(err, fs.ErrNotExist):
+		if !create {
+			return nil, nil
+		}
+		f, err := os.OpenFile(b.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, FileMode)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("creating the registry file %s: %w", b.path, err)
+		}
+		if err == nil {
+			if err := f.Close(); err != nil {
+				return nil, fmt.Errorf("creating the registry file %s: %w", b.path, err)
+			}
+		}
+	case err != nil:
+		return nil, fmt.Errorf("opening the registry %s: %w", b.path, err)
+	}
+	q := url.Values{}
+	// mode=rw: SQLite never creates the file; this package does, with its
+	// mode.
+	q.Add("mode", "rw")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+b.path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("opening the registry %s: %w", b.path, err)
+	}
+	b.db = db
+	return db, nil
+}
+
+// LockSchema takes an exclusive lock of the registry's directory (creating
+// the directory), so that two processes writing a new registry at once do
+// not both create its schema. The lock is on the directory, not the file:
+// SQLite's own locks are POSIX record locks, which a process loses when it
+// closes any descriptor of the database file.
+func (b *backend) LockSchema(context.Context) (func(), error) {
+	dir := filepath.Dir(b.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the registry directory %s: %w", dir, err)
 	}
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("opening the registry %s: %w", path, err)
-	}
-	if err := migrate(ctx, db, dir, path, log); err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return sqlstore.New(db, Dialect(), log), nil
-}
-
-// migrate runs the schema check under an exclusive lock of the registry's
-// directory, so that two processes opening a new registry at once do not
-// both create its schema. The lock is on the directory, not the file:
-// SQLite's own locks are POSIX record locks, which a process loses when it
-// closes any descriptor of the database file.
-func migrate(ctx context.Context, db *sql.DB, dir, path string, log hclog.Logger) error {
 	unlock, err := lockDir(dir)
 	if err != nil {
-		return fmt.Errorf("locking the registry directory %s for the schema check: %w", dir, err)
+		return nil, fmt.Errorf("locking the registry directory %s: %w", dir, err)
 	}
-	defer unlock()
-	if err := sqlstore.Migrate(ctx, db, Dialect(), log); err != nil {
-		return fmt.Errorf("registry %s: %w", path, err)
+	return unlock, nil
+}
+
+func (b *backend) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.db == nil {
+		return nil
 	}
-	return nil
+	return b.db.Close()
 }

@@ -472,7 +472,7 @@ func TestUpdateRollsBack(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, filepath.Join(t.TempDir(), "r.db"))
 	boom := errors.New("boom")
-	err := s.Update(ctx, func(tx registry.Tx) error {
+	err := s.Update(ctx, "dev", func(tx registry.Tx) error {
 		if err := tx.InsertFeatureGroup(ctx, "dev", registry.FeatureGroup{Name: "half", PrimaryKey: []string{"id"}, Revision: 1}); err != nil {
 			return err
 		}

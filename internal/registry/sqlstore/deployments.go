@@ -9,6 +9,9 @@ import (
 const deploymentColumns = `name, model_version, canary_model_version, canary_percent, replicas_min, replicas_max, promote_from, created_at, updated_at, revision`
 
 func (t *tx) Deployment(ctx context.Context, env, name string) (registry.Deployment, error) {
+	if t.missing("deployments") {
+		return registry.Deployment{}, &registry.NotFoundError{Kind: registry.KindDeployment, ID: name, Environment: env}
+	}
 	var (
 		d                        registry.Deployment
 		canary, created, updated string
@@ -30,6 +33,9 @@ func (t *tx) Deployment(ctx context.Context, env, name string) (registry.Deploym
 }
 
 func (t *tx) DeploymentsServing(ctx context.Context, env, modelVersionID string) ([]string, error) {
+	if t.missing("deployments") {
+		return nil, nil
+	}
 	rows, err := t.query(ctx, `SELECT name FROM deployments WHERE environment = ? AND (model_version = ? OR canary_model_version = ?) ORDER BY name`,
 		env, modelVersionID, modelVersionID)
 	if err != nil {

@@ -32,6 +32,9 @@ func scanFeatureGroup(row interface{ Scan(...any) error }) (registry.FeatureGrou
 }
 
 func (t *tx) FeatureGroup(ctx context.Context, env, name string) (registry.FeatureGroup, error) {
+	if t.missing("feature_groups") {
+		return registry.FeatureGroup{}, &registry.NotFoundError{Kind: registry.KindFeatureGroup, ID: name, Environment: env}
+	}
 	g, err := scanFeatureGroup(t.queryRow(ctx,
 		`SELECT `+featureGroupColumns+` FROM feature_groups WHERE environment = ? AND name = ?`, env, name))
 	return g, notFound(err, registry.KindFeatureGroup, name, env)
@@ -93,12 +96,18 @@ func scanFeatureVersion(row interface{ Scan(...any) error }) (registry.FeatureVe
 }
 
 func (t *tx) FeatureVersion(ctx context.Context, env, group string, version int64) (registry.FeatureVersion, error) {
+	if t.missing("feature_versions") {
+		return registry.FeatureVersion{}, &registry.NotFoundError{Kind: registry.KindFeatureVersion, ID: registry.FeatureVersionID(group, version), Environment: env}
+	}
 	v, err := scanFeatureVersion(t.queryRow(ctx,
 		`SELECT `+featureVersionColumns+` FROM feature_versions WHERE environment = ? AND feature_group = ? AND version = ?`, env, group, version))
 	return v, notFound(err, registry.KindFeatureVersion, registry.FeatureVersionID(group, version), env)
 }
 
 func (t *tx) FeatureVersions(ctx context.Context, env, group string) ([]registry.FeatureVersion, error) {
+	if t.missing("feature_versions") {
+		return nil, nil
+	}
 	rows, err := t.query(ctx,
 		`SELECT `+featureVersionColumns+` FROM feature_versions WHERE environment = ? AND feature_group = ? ORDER BY version`, env, group)
 	if err != nil {
@@ -150,6 +159,9 @@ func (t *tx) AppendAudit(ctx context.Context, r registry.AuditRecord) error {
 }
 
 func (t *tx) Audit(ctx context.Context, env string, kind registry.Kind, id string) ([]registry.AuditRecord, error) {
+	if t.missing("audit") {
+		return nil, nil
+	}
 	rows, err := t.query(ctx, `SELECT environment, object_kind, object_id, action, before, after, at, actor FROM audit
 		WHERE environment = ? AND object_kind = ? AND object_id = ? ORDER BY id`, env, string(kind), id)
 	if err != nil {

@@ -12,6 +12,9 @@ import (
 const modelColumns = `name, description, tags, created_at, revision`
 
 func (t *tx) Model(ctx context.Context, env, name string) (registry.Model, error) {
+	if t.missing("models") {
+		return registry.Model{}, &registry.NotFoundError{Kind: registry.KindModel, ID: name, Environment: env}
+	}
 	var (
 		m             registry.Model
 		tags, created string
@@ -103,6 +106,9 @@ func (t *tx) featureVersionIDs(ctx context.Context, env string, v *registry.Mode
 }
 
 func (t *tx) ModelVersion(ctx context.Context, env, model string, version int64) (registry.ModelVersion, error) {
+	if t.missing("model_versions") {
+		return registry.ModelVersion{}, &registry.NotFoundError{Kind: registry.KindModelVersion, ID: registry.ModelVersionID(model, version), Environment: env}
+	}
 	v, err := scanModelVersion(t.queryRow(ctx,
 		`SELECT `+modelVersionColumns+` FROM model_versions WHERE environment = ? AND model = ? AND version = ?`, env, model, version))
 	if err != nil {
@@ -112,6 +118,9 @@ func (t *tx) ModelVersion(ctx context.Context, env, model string, version int64)
 }
 
 func (t *tx) ModelVersions(ctx context.Context, env, model string) ([]registry.ModelVersion, error) {
+	if t.missing("model_versions") {
+		return nil, nil
+	}
 	rows, err := t.query(ctx, `SELECT `+modelVersionColumns+` FROM model_versions WHERE environment = ? AND model = ? ORDER BY version`, env, model)
 	if err != nil {
 		return nil, err
@@ -140,6 +149,9 @@ func (t *tx) ModelVersionsReading(ctx context.Context, env, featureVersionID str
 	group, version, err := registry.ParseFeatureVersionID(featureVersionID)
 	if err != nil {
 		return nil, err
+	}
+	if t.missing("model_version_features") {
+		return nil, nil
 	}
 	rows, err := t.query(ctx, `SELECT model, version FROM model_version_features
 		WHERE environment = ? AND feature_group = ? AND feature_version = ? ORDER BY model, version`, env, group, version)

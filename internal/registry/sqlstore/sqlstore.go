@@ -1,5 +1,16 @@
-// Package sqlstore implements registry.Store over database/sql. The SQL is
-// portable between SQLite and PostgreSQL; a Dialect holds what differs.
+// Package sqlstore implements registry.Store over database/sql: the tables
+// of every kind the registry holds (feature groups, feature versions,
+// models, model versions, validation suites, deployments) and the audit
+// trail. The SQL is portable between SQLite and PostgreSQL; a Dialect holds
+// what differs and a Backend reaches the database.
+//
+// Opening a store and reading never write. A registry that does not exist
+// yet (a missing SQLite file, a database without tables) reads as empty,
+// and so do the tables a registry of an older schema version lacks (the
+// migrations only add tables); the first write creates or migrates the
+// schema under the backend's schema lock. A database that holds tables but
+// no registry schema, or a schema newer than this binary's, is refused
+// before anything is written.
 package sqlstore
 
 import (
@@ -9,6 +20,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,18 +35,37 @@ import (
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
+// SchemaTable is the table that records the registry's schema version.
+const SchemaTable = goose.DefaultTablename
+
 // Dialect is what differs between SQL databases.
 type Dialect struct {
 	// Name is the goose dialect of the migrations.
 	Name goose.Dialect
 	// Migrations holds the versioned migrations, NNNNN_name.sql at its root.
+	// They only add tables: a registry of an older schema reads as one
+	// whose newer tables are empty.
 	Migrations fs.FS
+	// Tables lists the names of the tables of the database (or schema) the
+	// registry lives in, sorted.
+	Tables string
+	// Empty says, for a refusal, what may be used instead of a database
+	// that is not a registry ("an empty or missing file").
+	Empty string
+	// BeforeMigrate, when set, runs under the schema lock before the schema
+	// is created or migrated (SQLite: the WAL journal mode).
+	BeforeMigrate string
 	// Placeholders rewrites a query written with ? placeholders.
 	Placeholders func(query string) string
 	// AfterWrite, when set, runs after each committed write transaction.
 	AfterWrite string
 	// TxOptions are the options of write transactions.
 	TxOptions *sql.TxOptions
+	// LockEnvironment, when set, is the first statement of each write
+	// transaction, with the environment as its one argument: a lock that
+	// serialises the writers of one environment until the commit, and
+	// leaves the writers of other environments alone.
+	LockEnvironment string
 	// Retryable reports whether a failed write transaction may be run again
 	// from the start (a serialization failure or deadlock).
 	Retryable func(error) bool
@@ -45,9 +78,35 @@ type Dialect struct {
 	SerialWrites bool
 }
 
-// maxAttempts bounds the runs of one write transaction that keeps failing
-// with retryable errors.
-const maxAttempts = 8
+// Backend reaches one registry database.
+type Backend interface {
+	// Where names the database in messages (a path, a URL without its
+	// password).
+	Where() string
+	// DB returns the database handle. With create false it creates
+	// nothing and returns nil when the database does not exist yet (a
+	// missing SQLite file); with create true, called under LockSchema, it
+	// creates it.
+	DB(ctx context.Context, create bool) (*sql.DB, error)
+	// LockSchema takes the lock that serialises the creation and migration
+	// of the schema between processes, and returns its release.
+	LockSchema(ctx context.Context) (unlock func(), err error)
+	// Close releases the database handle.
+	Close() error
+}
+
+// RetryBudget bounds how long a write transaction that keeps meeting
+// conflicts (or a broken connection) is run again before its error is
+// returned.
+const RetryBudget = 60 * time.Second
+
+// Backoff between runs of a write transaction: exponential from
+// backoffMin to backoffMax, each wait drawn at random below the bound so
+// that writers that conflicted once do not meet again.
+const (
+	backoffMin = 5 * time.Millisecond
+	backoffMax = time.Second
+)
 
 // DollarPlaceholders rewrites ? placeholders to $1, $2, … (PostgreSQL).
 func DollarPlaceholders(q string) string {
@@ -66,69 +125,205 @@ func DollarPlaceholders(q string) string {
 
 // Store is a registry.Store over a database/sql handle.
 type Store struct {
-	db      *sql.DB
+	b       Backend
 	d       Dialect
 	log     hclog.Logger
 	queries atomic.Int64
+	retries atomic.Int64
 	writeMu sync.Mutex // held by each write when d.SerialWrites
+
+	// target is the schema version of this binary's migrations; since
+	// maps each table to the version that creates it.
+	target int64
+	since  map[string]int64
+
+	mu sync.Mutex // guards what follows
+	db *sql.DB    // nil while the database does not exist
+	// version is the schema version last read.
+	version int64
+	// current is true once the schema is this binary's; until then
+	// absent holds the tables reads find empty.
+	current bool
+	absent  map[string]bool
 }
 
 var _ registry.Store = (*Store)(nil)
 
-// New returns a Store over db, whose schema Migrate has brought up to date.
-func New(db *sql.DB, d Dialect, log hclog.Logger) *Store {
+// Open opens a store on the database b reaches, reading (never writing) its
+// schema: it refuses a database that is not a registry, or one whose
+// schema is newer than this binary's.
+func Open(ctx context.Context, b Backend, d Dialect, log hclog.Logger) (*Store, error) {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
 	if d.Placeholders == nil {
 		d.Placeholders = func(q string) string { return q }
 	}
-	return &Store{db: db, d: d, log: log}
+	target, since, err := migrationTables(d.Migrations)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{b: b, d: d, log: log, target: target, since: since}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(ctx, false); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// Migrate brings the registry schema up to date, each migration in its own
-// transaction. A schema newer than this binary's migrations is refused and
-// never written to; an up-to-date one is only read, so that a read-only role
-// can plan. The caller serialises concurrent Migrate calls.
-func Migrate(ctx context.Context, db *sql.DB, d Dialect, log hclog.Logger) error {
-	p, err := goose.NewProvider(d.Name, db, d.Migrations)
+var createTableRE = regexp.MustCompile(`(?i)CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?`)
+
+// migrationTables reads the highest migration version and the version that
+// creates each table from the migrations, NNNNN_name.sql.
+func migrationTables(migrations fs.FS) (target int64, since map[string]int64, err error) {
+	names, err := fs.Glob(migrations, "*.sql")
+	if err != nil || len(names) == 0 {
+		return 0, nil, fmt.Errorf("loading the registry migrations: %v, %w", names, err)
+	}
+	since = map[string]int64{}
+	for _, n := range names {
+		prefix, _, _ := strings.Cut(n, "_")
+		v, err := strconv.ParseInt(prefix, 10, 64)
+		if err != nil {
+			return 0, nil, fmt.Errorf("loading the registry migrations: %s: %w", n, err)
+		}
+		b, err := fs.ReadFile(migrations, n)
+		if err != nil {
+			return 0, nil, fmt.Errorf("loading the registry migrations: %w", err)
+		}
+		up, _, _ := strings.Cut(string(b), "-- +goose Down")
+		for _, m := range createTableRE.FindAllStringSubmatch(up, -1) {
+			since[m[1]] = v
+		}
+		target = max(target, v)
+	}
+	return target, since, nil
+}
+
+// refresh reads the schema of the database and records what reads find.
+// With create, it is called under the schema lock and may create the
+// database. The caller holds s.mu.
+func (s *Store) refresh(ctx context.Context, create bool) error {
+	if s.db == nil {
+		db, err := s.b.DB(ctx, create)
+		if err != nil {
+			return err
+		}
+		s.db = db
+	}
+	version, tables, err := s.inspect(ctx)
 	if err != nil {
-		return fmt.Errorf("loading the registry migrations: %w", err)
+		return err
 	}
-	sources := p.ListSources()
-	target := sources[len(sources)-1].Version
-	current, err := schemaVersion(ctx, db)
-	if err != nil {
-		return fmt.Errorf("reading the registry schema version: %w", err)
+	absent := map[string]bool{}
+	for t := range s.since {
+		if !slices.Contains(tables, t) {
+			absent[t] = true
+		}
 	}
-	if current > target {
-		return fmt.Errorf("the registry's schema version is %d, newer than this provider understands (%d): it was written by a newer mlops provider; upgrade the provider. Nothing was written", current, target)
-	}
-	if current == target {
-		return nil
-	}
-	start := time.Now()
-	if _, err := p.Up(ctx); err != nil {
-		err = explain(d, err)
-		return fmt.Errorf("migrating the registry schema from version %d to %d: %w", current, target, err)
-	}
-	if log != nil {
-		log.Info("registry schema migrated", "from", current, "to", target, "duration", time.Since(start).String())
-	}
+	s.version = version
+	s.current = version == s.target && len(absent) == 0
+	s.absent = absent
 	return nil
 }
 
-// schemaVersion reads the highest applied migration without writing: 0 for
-// a new database.
-func schemaVersion(ctx context.Context, db *sql.DB) (int64, error) {
-	var v sql.NullInt64
-	err := db.QueryRowContext(ctx, `SELECT MAX(version_id) FROM `+goose.DefaultTablename+` WHERE is_applied`).Scan(&v)
-	if err != nil {
-		// No version table yet: a new database. Any other failure shows
-		// again, clearly, when the migrations run.
-		return 0, nil //nolint:nilerr // a missing table is version 0
+// inspect reads the schema version and the tables of the database without
+// writing: version 0 and no tables for a database that does not exist or
+// is empty.
+func (s *Store) inspect(ctx context.Context) (version int64, tables []string, err error) {
+	if s.db == nil {
+		return 0, nil, nil
 	}
-	return v.Int64, nil
+	where := s.b.Where()
+	rows, err := s.db.QueryContext(ctx, s.d.Tables)
+	if err != nil {
+		return 0, nil, fmt.Errorf("registry %s: listing its tables: %w", where, err)
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return 0, nil, fmt.Errorf("registry %s: listing its tables: %w", where, err)
+		}
+		tables = append(tables, t)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("registry %s: listing its tables: %w", where, err)
+	}
+	if len(tables) == 0 {
+		return 0, nil, nil
+	}
+	if !slices.Contains(tables, SchemaTable) {
+		return 0, nil, fmt.Errorf("%s is not an mlops registry: it holds tables (%s) but no %s; nothing was written. Point `registry` at an mlops registry or %s",
+			where, strings.Join(tables, ", "), SchemaTable, s.d.Empty)
+	}
+	var v sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(version_id) FROM `+SchemaTable+` WHERE is_applied`).Scan(&v); err != nil {
+		return 0, nil, fmt.Errorf("registry %s: reading the registry schema version from %s: %w; nothing was written", where, SchemaTable, err)
+	}
+	version = v.Int64
+	if version > s.target {
+		return 0, nil, fmt.Errorf("registry %s: the registry's schema version is %d, newer than this provider understands (%d): it was written by a newer mlops provider; upgrade the provider. Nothing was written", where, version, s.target)
+	}
+	var lacks []string
+	for t, since := range s.since {
+		if since <= version && !slices.Contains(tables, t) {
+			lacks = append(lacks, t)
+		}
+	}
+	if len(lacks) > 0 {
+		slices.Sort(lacks)
+		return 0, nil, fmt.Errorf("%s is not an mlops registry: its %s says schema version %d but it lacks the tables %s; nothing was written. Point `registry` at an mlops registry or %s",
+			where, SchemaTable, version, strings.Join(lacks, ", "), s.d.Empty)
+	}
+	return version, tables, nil
+}
+
+// ensureSchema creates or migrates the schema, under the backend's schema
+// lock, unless it is already this binary's.
+func (s *Store) ensureSchema(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current {
+		return nil
+	}
+	unlock, err := s.b.LockSchema(ctx)
+	if err != nil {
+		return fmt.Errorf("registry %s: locking it for its schema check: %w", s.b.Where(), err)
+	}
+	defer unlock()
+	// Another process may have created or migrated the schema meanwhile.
+	if err := s.refresh(ctx, true); err != nil {
+		return err
+	}
+	if s.current {
+		return nil
+	}
+	if err := s.migrate(ctx); err != nil {
+		return fmt.Errorf("registry %s: %w", s.b.Where(), err)
+	}
+	return s.refresh(ctx, true)
+}
+
+// migrate brings the schema up to date, each migration in its own
+// transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if s.d.BeforeMigrate != "" {
+		if _, err := s.db.ExecContext(ctx, s.d.BeforeMigrate); err != nil {
+			return fmt.Errorf("preparing the registry for its schema: %w", explain(s.d, err))
+		}
+	}
+	p, err := goose.NewProvider(s.d.Name, s.db, s.d.Migrations)
+	if err != nil {
+		return fmt.Errorf("loading the registry migrations: %w", err)
+	}
+	start := time.Now()
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrating the registry schema from version %d to %d: %w", s.version, s.target, explain(s.d, err))
+	}
+	s.log.Info("registry schema migrated", "from", s.version, "to", s.target, "duration", time.Since(start).String())
+	return nil
 }
 
 func explain(d Dialect, err error) error {
@@ -138,31 +333,67 @@ func explain(d Dialect, err error) error {
 	return d.Explain(err)
 }
 
-// View runs fn with reads that each see committed data.
-func (s *Store) View(ctx context.Context, fn func(registry.Tx) error) error {
-	return fn(&tx{q: s.db, s: s})
-}
-
-// Update runs fn in one transaction, and runs it again from the start when
-// the database reports a retryable conflict with a concurrent transaction
-// (fn then sees the other transaction's writes and checks its rules anew),
-// or when the connection broke before the transaction committed.
-func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) error {
-	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.update(ctx, fn)
-		if err == nil || !s.retryable(err) {
-			break
-		}
-		s.log.Debug("registry transaction conflicted or lost its connection, running it again", "attempt", attempt, "error", err.Error())
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+// reader returns a Tx for reads. Until the schema is this binary's, the
+// database is looked at again each time: another process may have created
+// or migrated it.
+func (s *Store) reader(ctx context.Context) (*tx, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.current {
+		if err := s.refresh(ctx, false); err != nil {
+			return nil, err
 		}
 	}
+	return &tx{q: s.db, s: s, absent: s.absent}, nil
+}
+
+// View runs fn with reads that each see committed data.
+func (s *Store) View(ctx context.Context, fn func(registry.Tx) error) error {
+	t, err := s.reader(ctx)
 	if err != nil {
-		if lostConnection(err) {
+		return err
+	}
+	return fn(t)
+}
+
+// Update creates or migrates the schema when it is not this binary's yet,
+// then runs fn in one transaction, and runs it again from the start when
+// the database reports a retryable conflict with a concurrent transaction
+// (fn then sees the other transaction's writes and checks its rules anew),
+// or when the connection broke before the transaction committed. It tries
+// for RetryBudget at most, waiting a jittered, growing time between runs.
+func (s *Store) Update(ctx context.Context, env string, fn func(registry.Tx) error) error {
+	if err := s.ensureSchema(ctx); err != nil {
+		return err
+	}
+	var (
+		err      error
+		start    = time.Now()
+		attempts int
+		wait     = backoffMin
+	)
+	for {
+		attempts++
+		err = s.update(ctx, env, fn)
+		if err == nil || !s.retryable(err) || ctx.Err() != nil {
+			break
+		}
+		if time.Since(start) >= RetryBudget {
+			err = &RetriesExhaustedError{Attempts: attempts, Elapsed: time.Since(start).Round(time.Millisecond), Err: err}
+			break
+		}
+		s.retries.Add(1)
+		s.log.Debug("registry transaction conflicted or lost its connection, running it again", "attempt", attempts, "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the registry write was cancelled while waiting to run again after a conflict; nothing was written: %w", ctx.Err())
+		case <-time.After(rand.N(wait) + time.Millisecond):
+		}
+		wait = min(2*wait, backoffMax)
+	}
+	if err != nil {
+		var exhausted *RetriesExhaustedError
+		if lostConnection(err) && !errors.As(err, &exhausted) {
 			err = fmt.Errorf("the connection to the registry's database broke before this write was committed; nothing was written: %w", err)
 		}
 		return explain(s.d, err)
@@ -175,6 +406,22 @@ func (s *Store) Update(ctx context.Context, fn func(registry.Tx) error) error {
 	}
 	return nil
 }
+
+// RetriesExhaustedError is a write that met a conflict with concurrent
+// writers (or a broken connection) each time it ran, until RetryBudget ran
+// out. Nothing of it was written.
+type RetriesExhaustedError struct {
+	Attempts int
+	Elapsed  time.Duration
+	Err      error // the last run's error
+}
+
+func (e *RetriesExhaustedError) Error() string {
+	return fmt.Sprintf("the registry's database refused this write %d times in %s because concurrent writes kept conflicting with it (or the connection kept breaking); "+
+		"nothing was written, and running terraform apply again is safe. Last error: %v", e.Attempts, e.Elapsed, e.Err)
+}
+
+func (e *RetriesExhaustedError) Unwrap() error { return e.Err }
 
 // retryable reports whether a failed write transaction may run again from
 // the start: the dialect says so, or the connection broke first.
@@ -189,7 +436,7 @@ func (s *Store) retryable(err error) bool {
 // was sent). The transaction never committed, so it may run again.
 func lostConnection(err error) bool { return errors.Is(err, driver.ErrBadConn) }
 
-func (s *Store) update(ctx context.Context, fn func(registry.Tx) error) (err error) {
+func (s *Store) update(ctx context.Context, env string, fn func(registry.Tx) error) (err error) {
 	if s.d.SerialWrites {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
@@ -198,15 +445,19 @@ func (s *Store) update(ctx context.Context, fn func(registry.Tx) error) (err err
 	if err != nil {
 		return fmt.Errorf("starting a registry transaction: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			_ = sqlTx.Rollback()
+	// Rolled back whatever happens, a panic of fn included; after a commit
+	// this does nothing.
+	defer func() { _ = sqlTx.Rollback() }()
+	t := &tx{q: sqlTx, s: s}
+	if s.d.LockEnvironment != "" {
+		if _, err := t.exec(ctx, s.d.LockEnvironment, env); err != nil {
+			return fmt.Errorf("locking environment %q of the registry for this write: %w", env, err)
 		}
-	}()
-	if err = fn(&tx{q: sqlTx, s: s}); err != nil {
+	}
+	if err := fn(t); err != nil {
 		return err
 	}
-	if err = sqlTx.Commit(); err != nil {
+	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing a registry transaction: %w", err)
 	}
 	return nil
@@ -216,11 +467,20 @@ func (s *Store) update(ctx context.Context, fn func(registry.Tx) error) (err err
 // benchmarks that count round trips.
 func (s *Store) Queries() int64 { return s.queries.Load() }
 
-// Close closes the database handle.
-func (s *Store) Close() error { return s.db.Close() }
+// Retries is the number of times a write transaction was run again after a
+// conflict or a broken connection, for tests.
+func (s *Store) Retries() int64 { return s.retries.Load() }
 
-// DB returns the database handle, for tests that reach behind the registry.
-func (s *Store) DB() *sql.DB { return s.db }
+// Close closes the database handle.
+func (s *Store) Close() error { return s.b.Close() }
+
+// DB returns the database handle, for tests that reach behind the registry:
+// nil while the database does not exist.
+func (s *Store) DB() *sql.DB {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db
+}
 
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -231,6 +491,32 @@ type querier interface {
 type tx struct {
 	q querier
 	s *Store
+	// absent holds the tables that do not exist yet: they read as empty.
+	absent map[string]bool
+}
+
+// missing reports a table that does not exist yet (a registry not created,
+// or of an older schema version): it holds nothing.
+func (t *tx) missing(table string) bool { return t.absent[table] }
+
+// writtenTables are the tables Written looks in.
+var writtenTables = []string{"audit", "feature_groups", "feature_versions", "models", "model_versions", "deployments", "validation_suites"}
+
+func (t *tx) Written(ctx context.Context, env string) (bool, error) {
+	var exists []string
+	args := []any{}
+	for _, tbl := range writtenTables {
+		if !t.missing(tbl) {
+			exists = append(exists, `EXISTS (SELECT 1 FROM `+tbl+` WHERE environment = ?)`)
+			args = append(args, env)
+		}
+	}
+	if len(exists) == 0 {
+		return false, nil
+	}
+	var n int64
+	err := t.queryRow(ctx, `SELECT CASE WHEN `+strings.Join(exists, " OR ")+` THEN 1 ELSE 0 END`, args...).Scan(&n)
+	return n == 1, err
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -32,6 +32,9 @@ func scanSuite(row interface{ Scan(...any) error }) (registry.ValidationSuite, e
 }
 
 func (t *tx) Suite(ctx context.Context, env, name string) (registry.ValidationSuite, error) {
+	if t.missing("validation_suites") {
+		return registry.ValidationSuite{}, &registry.NotFoundError{Kind: registry.KindSuite, ID: name, Environment: env}
+	}
 	s, err := scanSuite(t.queryRow(ctx, `SELECT `+suiteColumns+` FROM validation_suites WHERE environment = ? AND name = ?`, env, name))
 	return s, notFound(err, registry.KindSuite, name, env)
 }
@@ -50,6 +53,9 @@ func (t *tx) SuitesFor(ctx context.Context, env string, target registry.Ref) ([]
 		query, args = `model = ?`, []any{target.ID}
 	default:
 		return nil, fmt.Errorf("validation suites target feature versions and models, not a %s", target.Kind)
+	}
+	if t.missing("validation_suites") {
+		return nil, nil
 	}
 	rows, err := t.query(ctx, `SELECT `+suiteColumns+` FROM validation_suites WHERE environment = ? AND `+query+` ORDER BY name`, append([]any{env}, args...)...)
 	if err != nil {

@@ -107,8 +107,8 @@ type gatedStore struct {
 	gate *gate
 }
 
-func (s gatedStore) Update(ctx context.Context, fn func(registry.Tx) error) error {
-	return s.Store.Update(ctx, func(tx registry.Tx) error { return fn(gatedTx{Tx: tx, gate: s.gate}) })
+func (s gatedStore) Update(ctx context.Context, env string, fn func(registry.Tx) error) error {
+	return s.Store.Update(ctx, env, func(tx registry.Tx) error { return fn(gatedTx{Tx: tx, gate: s.gate}) })
 }
 
 // gatedTx waits at the gate before every write.

@@ -726,7 +726,7 @@ func testTxStaleRevisions(t *testing.T, open Open) {
 		// An object that is not there has no revision to match either.
 		{registry.KindModel, "ghost", func(tx registry.Tx) error { return tx.DeleteModel(ctx, "dev", "ghost", 1) }},
 	} {
-		isConflict(t, f.store.Update(ctx, w.fn), w.kind, w.id, "dev", 0, 0)
+		isConflict(t, f.store.Update(ctx, "dev", w.fn), w.kind, w.id, "dev", 0, 0)
 	}
 	sameState(t, "registry after stale writes", snapshot(t, f.store, "dev"), before)
 }
@@ -737,7 +737,7 @@ func testTxRollback(t *testing.T, open Open) {
 	boom := errors.New("boom")
 	g := group("half")
 	g.Revision = 1
-	err := f.store.Update(ctx, func(tx registry.Tx) error {
+	err := f.store.Update(ctx, "dev", func(tx registry.Tx) error {
 		if err := tx.InsertFeatureGroup(ctx, "dev", g); err != nil {
 			return err
 		}
@@ -760,10 +760,10 @@ func testTxRollback(t *testing.T, open Open) {
 	}
 
 	// A failed statement rolls back the statements before it.
-	must(t, "insert", f.store.Update(ctx, func(tx registry.Tx) error { return tx.InsertFeatureGroup(ctx, "dev", g) }))
+	must(t, "insert", f.store.Update(ctx, "dev", func(tx registry.Tx) error { return tx.InsertFeatureGroup(ctx, "dev", g) }))
 	other := group("other")
 	other.Revision = 1
-	err = f.store.Update(ctx, func(tx registry.Tx) error {
+	err = f.store.Update(ctx, "dev", func(tx registry.Tx) error {
 		if err := tx.InsertFeatureGroup(ctx, "dev", other); err != nil {
 			return err
 		}
@@ -1153,7 +1153,7 @@ func testJSONRoundTrips(t *testing.T, open Open) {
 	mv := modelVersion("fraud", 9, "transactions/1")
 	mv.Inputs, mv.Metrics, mv.Tags, mv.FeatureVersionIDs = []registry.Input{}, map[string]string{}, map[string]string{}, []string{"transactions/1"}
 	mv.CreatedAt, mv.Revision = stored(t0), 1
-	must(t, "insert", f.store.Update(ctx, func(tx registry.Tx) error { return tx.InsertModelVersion(ctx, "dev", mv) }))
+	must(t, "insert", f.store.Update(ctx, "dev", func(tx registry.Tx) error { return tx.InsertModelVersion(ctx, "dev", mv) }))
 	equal(t, "model version with empty lists", read(t, "fraud/9", func() (registry.ModelVersion, error) { return r.ModelVersion(ctx, "fraud", 9) }), mv)
 
 	s := dataSuite("odd-values", "transactions/1")
@@ -1292,7 +1292,7 @@ func testConcurrentUpdates(t *testing.T, open Open) {
 	gate.arm()
 	errs = race(func(i int) error {
 		for range each {
-			err := stores[i].Update(ctx, func(tx registry.Tx) error {
+			err := stores[i].Update(ctx, "dev", func(tx registry.Tx) error {
 				g, err := tx.FeatureGroup(ctx, "dev", "direct")
 				if err != nil {
 					return err
