@@ -30,8 +30,8 @@ COLOR=()       # -no-color when the output is not a terminal
 
 STEPS=(
   setup
-  build
   cli_config
+  build
   workdir
   plan
   apply
@@ -69,23 +69,30 @@ step_setup() {
   # The demo uses the default registry in its own working directory and the
   # default environment, whatever the caller's shell has set.
   unset MLOPS_REGISTRY MLOPS_ENVIRONMENT TF_WORKSPACE TF_DATA_DIR
-  "$TERRAFORM" version | head -n 1
   echo "demo directory: $DEMO_ROOT"
 }
 
-step_build() {
-  heading "build the provider"
-  echo "+ go build -o $BIN_DIR/terraform-provider-mlops ."
-  (cd "$REPO_ROOT" && go build -o "$BIN_DIR/terraform-provider-mlops" .)
-}
-
+# Written before the first terraform run: a TF_CLI_CONFIG_FILE from the
+# environment, even one that names a missing file, is never read.
 step_cli_config() {
   heading "Terraform CLI config (dev_overrides -> $BIN_DIR)"
-  # Replaces any TF_CLI_CONFIG_FILE from the environment, even one that is missing.
   "$REPO_ROOT/scripts/terraformrc.sh" "$DEMO_ROOT/terraformrc" "$BIN_DIR"
   export TF_CLI_CONFIG_FILE=$DEMO_ROOT/terraformrc
   export CHECKPOINT_DISABLE=1
   cat "$TF_CLI_CONFIG_FILE"
+  # The first line only, taken from the whole output: `| head -n 1` would
+  # close the pipe early, and under pipefail terraform's SIGPIPE (exit 141)
+  # would stop the demo.
+  local version
+  version=$("$TERRAFORM" version)
+  echo "terraform: ${version%%$'\n'*} ($TERRAFORM)"
+}
+
+step_build() {
+  heading "build the provider"
+  echo "building the provider (the first build downloads modules and takes a few minutes)"
+  echo "+ go build -o $BIN_DIR/terraform-provider-mlops ."
+  (cd "$REPO_ROOT" && go build -o "$BIN_DIR/terraform-provider-mlops" .)
 }
 
 step_workdir() {
