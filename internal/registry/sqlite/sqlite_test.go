@@ -130,6 +130,9 @@ func snapshot(t *testing.T, db *sql.DB) string {
 func TestMigrationCreatesSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := open(t, path)
+	if _, err := newRegistry(t, s, "dev").CreateFeatureGroup(t.Context(), registry.FeatureGroup{Name: "g", PrimaryKey: []string{"id"}}); err != nil {
+		t.Fatal(err)
+	}
 	db := s.DB()
 
 	var names []string
@@ -412,9 +415,10 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 }
 
-// TestConcurrentFirstOpen opens a brand-new registry from several stores at
-// once: the migration lock lets exactly one create the schema.
-func TestConcurrentFirstOpen(t *testing.T) {
+// TestConcurrentFirstWrite writes to a brand-new registry from several
+// stores at once: the schema lock lets exactly one create the file and its
+// schema.
+func TestConcurrentFirstWrite(t *testing.T) {
 	const openers, rounds = 4, 5
 	ctx := context.Background()
 	for round := 0; round < rounds; round++ {
@@ -427,18 +431,24 @@ func TestConcurrentFirstOpen(t *testing.T) {
 			opened []*sqlstore.Store
 		)
 		for i := 0; i < openers; i++ {
+			s, err := sqlite.Open(ctx, path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened = append(opened, s)
+		}
+		for i, s := range opened {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				<-start
-				s, err := sqlite.Open(ctx, path, nil)
-				mu.Lock()
-				defer mu.Unlock()
+				r := newRegistry(t, s, "dev")
+				_, err := r.CreateFeatureGroup(ctx, registry.FeatureGroup{Name: fmt.Sprintf("g%d", i), PrimaryKey: []string{"id"}})
 				if err != nil {
-					errs = append(errs, err)
-					return
+					mu.Lock()
+					defer mu.Unlock()
+					errs = append(errs, fmt.Errorf("store %d: %w", i, err))
 				}
-				opened = append(opened, s)
 			}()
 		}
 		close(start)
@@ -446,14 +456,8 @@ func TestConcurrentFirstOpen(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatalf("round %d: %v", round, errors.Join(errs...))
 		}
-		// Every store works, and the schema was created once.
-		for i, s := range opened {
-			r := newRegistry(t, s, "dev")
-			if _, err := r.CreateFeatureGroup(ctx, registry.FeatureGroup{Name: fmt.Sprintf("g%d", i), PrimaryKey: []string{"id"}}); err != nil {
-				t.Fatalf("round %d store %d: %v", round, i, err)
-			}
-		}
-		db := opened[0].DB()
+		// Every store wrote, and the schema was created once.
+		db := rawDB(t, path)
 		if n, want := queryInt(t, db, `SELECT COUNT(*) FROM goose_db_version`), embeddedVersion(t)+1; n != want {
 			t.Errorf("round %d: goose_db_version rows = %d, want %d (each version once)", round, n, want)
 		}
@@ -517,13 +521,20 @@ func TestRelativePathCreatesDirectories(t *testing.T) {
 		t.Fatalf("registry file: %v, %v", fi, err)
 	}
 
-	// The empty URL is the default file in the working directory.
+	// The empty URL is the default file in the working directory, created
+	// at the first write.
 	loc, err = registry.ParseRegistryURL("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s, err = stores.Open(ctx, loc, nil)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, registry.DefaultRegistryFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("opening the default registry created it: %v", err)
+	}
+	if _, err := newRegistry(t, s, "dev").CreateFeatureGroup(ctx, registry.FeatureGroup{Name: "g", PrimaryKey: []string{"id"}}); err != nil {
 		t.Fatal(err)
 	}
 	_ = s.Close()
@@ -539,6 +550,9 @@ func TestRelativePathCreatesDirectories(t *testing.T) {
 	}
 	s, err = stores.Open(ctx, loc, nil)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newRegistry(t, s, "dev").CreateFeatureGroup(ctx, registry.FeatureGroup{Name: "g", PrimaryKey: []string{"id"}}); err != nil {
 		t.Fatal(err)
 	}
 	_ = s.Close()
@@ -559,9 +573,10 @@ func TestOpenErrors(t *testing.T) {
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A directory that cannot be created: a file is in the way.
-	_, err := sqlite.Open(context.Background(), filepath.Join(file, "sub", "r.db"), nil)
-	if err == nil || !strings.Contains(err.Error(), "creating the registry directory") {
+	// A file is in the way of the registry's directory.
+	under := filepath.Join(file, "sub", "r.db")
+	_, err := sqlite.Open(context.Background(), under, nil)
+	if err == nil || !strings.Contains(err.Error(), under) || !strings.Contains(err.Error(), "not a directory") {
 		t.Fatalf("Open under a file: %v", err)
 	}
 	// A file that is not a SQLite database.
