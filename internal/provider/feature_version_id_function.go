@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"math/big"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -33,8 +34,9 @@ func NewFeatureVersionIDFunction() function.Function {
 
 // versionedIDFunction is a provider function that formats the id of a
 // versioned object, "<name>/<version>", from a name checked by valid and a
-// version number of 1 or more. feature_version_id and model_version_id are
-// two of them.
+// version number, a whole number from 1 to registry.MaxVersion (1.5 is
+// refused in words). feature_version_id and model_version_id are two of
+// them.
 type versionedIDFunction struct {
 	name, summary, description      string
 	nameParam, nameParamDescription string
@@ -58,9 +60,9 @@ func (f *versionedIDFunction) Definition(_ context.Context, _ function.Definitio
 				Name:                f.nameParam,
 				MarkdownDescription: f.nameParamDescription,
 			},
-			function.Int64Parameter{
+			function.NumberParameter{
 				Name:                "version",
-				MarkdownDescription: "Version number, a whole number of 1 or more.",
+				MarkdownDescription: "Version number, a whole number from 1 to " + strconv.FormatInt(registry.MaxVersion, 10) + ".",
 			},
 		},
 		Return: function.StringReturn{},
@@ -69,9 +71,9 @@ func (f *versionedIDFunction) Definition(_ context.Context, _ function.Definitio
 
 func (f *versionedIDFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var name string
-	var version int64
+	var number *big.Float
 	// Terraform appends a full stop to an argument error: messages end without one.
-	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &name, &version))
+	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &name, &number))
 	if resp.Error != nil {
 		return
 	}
@@ -80,8 +82,9 @@ func (f *versionedIDFunction) Run(ctx context.Context, req function.RunRequest, 
 			f.pattern+" ("+f.patternText+")")
 		return
 	}
-	if version < 1 {
-		resp.Error = function.NewArgumentFuncError(1, "version must be 1 or more, got "+strconv.FormatInt(version, 10))
+	version, ps := registry.VersionFromNumber(number)
+	if ps.HasErrors() {
+		resp.Error = function.NewArgumentFuncError(1, ps[0].Detail)
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, f.format(name, version))

@@ -42,7 +42,7 @@ output "id" {
   value = provider::mlops::feature_version_id("transactions", 0)
 }
 `),
-				ExpectError: errorRE(`Invalid function argument`, `Invalid value for "version" parameter: version must be 1 or more, got 0`),
+				ExpectError: errorRE(`Invalid function argument`, `Invalid value for "version" parameter: version must be a whole number from 1 to 9223372036854775807; got 0`),
 			},
 			{
 				Config: reg.config(`
@@ -67,8 +67,16 @@ output "id" {
   value = provider::mlops::feature_version_id("transactions", 1.5)
 }
 `),
-				// The framework refuses a fraction before Run is called.
-				ExpectError: errorRE(`Invalid function argument`, `"version" parameter`, `is not an integer`),
+				// Refused by the function in words, not by the framework's conversion.
+				ExpectError: errorRE(`Invalid function argument`, `Invalid value for "version" parameter: version must be a whole number from 1 to 9223372036854775807; got 1.5`),
+			},
+			{
+				Config: reg.config(`
+output "id" {
+  value = provider::mlops::feature_version_id("transactions", 99999999999999999999999)
+}
+`),
+				ExpectError: errorRE(`Invalid function argument`, `version must be a whole number from 1 to 9223372036854775807; got 99999999999999999999999`),
 			},
 			{
 				Config: reg.config(`
@@ -85,7 +93,7 @@ output "id" {
 // TestFeatureVersionIDFunctionRoundTrip checks that what the function
 // returns is what the registry parses as a feature version id.
 func TestFeatureVersionIDFunctionRoundTrip(t *testing.T) {
-	id, err := runVersionedIDFunction(t, NewFeatureVersionIDFunction(), "transactions", 2)
+	id, err := runVersionedIDFunction(t, NewFeatureVersionIDFunction(), "transactions", "2")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -52,7 +54,7 @@ output "id" {
   value = provider::mlops::model_version_id("fraud", 0)
 }
 `),
-				ExpectError: errorRE(`Invalid function argument`, `Invalid value for "version" parameter: version must be 1 or more, got 0`),
+				ExpectError: errorRE(`Invalid function argument`, `Invalid value for "version" parameter: version must be a whole number from 1 to 9223372036854775807; got 0`),
 			},
 			{
 				Config: reg.config(`
@@ -60,7 +62,16 @@ output "id" {
   value = provider::mlops::model_version_id("fraud", -1)
 }
 `),
-				ExpectError: errorRE(`version must be 1 or more, got -1`),
+				ExpectError: errorRE(`version must be a whole number from 1 to 9223372036854775807; got -1`),
+			},
+			{
+				Config: reg.config(`
+output "id" {
+  value = provider::mlops::model_version_id("fraud", 2.5)
+}
+`),
+				// Refused by the function in words, not by the framework's conversion.
+				ExpectError: errorRE(`Invalid function argument`, `Invalid value for "version" parameter: version must be a whole number from 1 to 9223372036854775807; got 2.5`),
 			},
 			{
 				Config: reg.config(`
@@ -85,7 +96,7 @@ output "id" {
 // TestModelVersionIDFunctionRoundTrip checks that what the function returns
 // is what the registry parses as a model version id.
 func TestModelVersionIDFunctionRoundTrip(t *testing.T) {
-	id, err := runVersionedIDFunction(t, NewModelVersionIDFunction(), "fraud-gbm", 2)
+	id, err := runVersionedIDFunction(t, NewModelVersionIDFunction(), "fraud-gbm", "2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,21 +104,29 @@ func TestModelVersionIDFunctionRoundTrip(t *testing.T) {
 	if perr != nil || model != "fraud-gbm" || version != 2 {
 		t.Fatalf("ParseModelVersionID(%q) = %q, %d, %v", id, model, version, perr)
 	}
-	if _, err := runVersionedIDFunction(t, NewModelVersionIDFunction(), "fraud", 0); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != 1 {
-		t.Fatalf("version 0: got error %v, want an error on argument 1", err)
+	for _, v := range []string{"0", "1.5", "9223372036854775808", "1e400"} {
+		if _, err := runVersionedIDFunction(t, NewModelVersionIDFunction(), "fraud", v); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != 1 ||
+			!strings.Contains(err.Text, "version must be a whole number from 1 to 9223372036854775807; got ") {
+			t.Fatalf("version %s: got error %v, want an error on argument 1", v, err)
+		}
 	}
-	if _, err := runVersionedIDFunction(t, NewModelVersionIDFunction(), "Fraud", 1); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != 0 {
+	if _, err := runVersionedIDFunction(t, NewModelVersionIDFunction(), "Fraud", "1"); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != 0 {
 		t.Fatalf("bad name: got error %v, want an error on argument 0", err)
 	}
 }
 
 // runVersionedIDFunction calls a versioned-id function's Run directly.
-func runVersionedIDFunction(t *testing.T, f function.Function, name string, version int64) (string, *function.FuncError) {
+// version is the number's decimal text.
+func runVersionedIDFunction(t *testing.T, f function.Function, name, version string) (string, *function.FuncError) {
 	t.Helper()
 	ctx := context.Background()
+	number, _, err := big.ParseFloat(version, 10, 512, big.ToNearestEven)
+	if err != nil {
+		t.Fatal(err)
+	}
 	resp := &function.RunResponse{Result: function.NewResultData(types.StringUnknown())}
 	f.Run(ctx, function.RunRequest{
-		Arguments: function.NewArgumentsData([]attr.Value{types.StringValue(name), types.Int64Value(version)}),
+		Arguments: function.NewArgumentsData([]attr.Value{types.StringValue(name), types.NumberValue(number)}),
 	}, resp)
 	if resp.Error != nil {
 		return "", resp.Error
