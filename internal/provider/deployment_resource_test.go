@@ -175,12 +175,21 @@ func TestAccDeployment_lifecycle(t *testing.T) {
   replicas = { min = 2, max = 4 }`), "canary",
 				statecheck.ExpectKnownValue(deploymentAddr, tfjsonpath.New("replicas"), replicas(2, 4))),
 			{
-				// The canary and replicas round-trip through import.
+				// The canary and replicas round-trip through import: the
+				// imported values are what the registry holds.
 				ResourceName:    deploymentAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
 				ImportStateId:   "fraud-scoring",
-				Check:           checkDeployment(reg, "default", "fraud-scoring", "fraud/2", &registry.Canary{ModelVersion: "fraud/1", Percent: 10}),
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(deploymentAddr, tfjsonpath.New("model_version_id"), knownvalue.StringExact("fraud/2")),
+						plancheck.ExpectKnownValue(deploymentAddr, tfjsonpath.New("canary"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"model_version_id": knownvalue.StringExact("fraud/1"), "percent": knownvalue.Int64Exact(10),
+						})),
+						plancheck.ExpectKnownValue(deploymentAddr, tfjsonpath.New("replicas"), replicas(2, 4)),
+					},
+				},
 			},
 			// Removing the canary: serving again, known at plan.
 			update(deploymentConfig("fraud-scoring", "mlops_model_version.fraud_v2.id", ""), "serving",

@@ -205,7 +205,10 @@ func TestAccFeatureVersion_breakingChanges(t *testing.T) {
 	steps := []resource.TestStep{{Config: reg.config(featureVersionConfig(1, baseFeatures, ""))}}
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:      reg.config(featureVersionConfig(1, c.features, "")),
+			Config: reg.config(featureVersionConfig(1, c.features, "")),
+			// Plan only: a refusal that came only at apply would leave
+			// this plan without an error and fail the step.
+			PlanOnly:    true,
 			ExpectError: errorRE("Breaking change to a feature version (rule F1)", c.want, "declare a new version instead", "version = 2"),
 		})
 	}
@@ -409,7 +412,12 @@ resource "mlops_feature_version" "v" {
   features         = [{ name = "amount", type = "double" }]
 }`),
 			ExpectError: errorRE("Primary key feature missing (rule F3)", `lacks "payment_id"`),
-			Check:       checkFeatureVersionsDestroyed(reg, "default", "payments/1"),
+		},
+		resource.TestStep{
+			// The refused version was not written (and had it been, F2
+			// would refuse to delete its group here).
+			Config: reg.config(transactionsGroup),
+			Check:  checkFeatureVersionsDestroyed(reg, "default", "payments/1"),
 		},
 	)
 	resource.Test(t, resource.TestCase{

@@ -205,11 +205,11 @@ func TestAccModel_requiresImport(t *testing.T) {
 				},
 				Config:      reg.config(modelConfig("fraud", `  description = "card fraud scoring"`)),
 				ExpectError: errorRE(`model "fraud" already exists in environment "default"`, "terraform import"),
-				// The refused create changed nothing.
-				Check: modelInRegistry(reg, "fraud", "made elsewhere", nil),
 			},
 			{
-				// The fix the message names: import it.
+				// The fix the message names: import it. The import changes
+				// nothing (a no-op plan), so the registry still holds what
+				// the refused create found.
 				Config: reg.config(modelConfig("fraud", `  description = "made elsewhere"`) + `
 import {
   to = mlops_model.fraud
@@ -223,6 +223,7 @@ import {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("mlops_model.fraud", tfjsonpath.New("id"), knownvalue.StringExact("fraud")),
 				},
+				Check: modelInRegistry(reg, "fraud", "made elsewhere", nil),
 			},
 		},
 		CheckDestroy: checkModelsDestroyed(reg, "default", "fraud"),

@@ -579,16 +579,17 @@ func TestAccModelVersion_inputs(t *testing.T) {
 					"change the input's type"),
 			},
 			{
-				// Refused, and nothing written. The configuration alone shows
-				// these, but today they are refused only at apply (the registry's
-				// CheckModelVersion), not at validate or plan.
+				// The configuration alone shows these two: they are refused
+				// at validate (the resource's ValidateConfig runs the
+				// registry's CheckInputNames and CheckMetricName), before
+				// any plan, so nothing can be written.
 				Config:      withInputs(`[mlops_feature_version.v2.id]`, `[{ feature = "amount_7d" }, { feature = "amount_7d" }]`),
+				PlanOnly:    true,
 				ExpectError: errorRE("Duplicate input (rule M2)", `input "amount_7d" is listed at positions 1 and 2`),
 			},
 			{
-				Config: reg.config(base + fraudVersion(1, `[mlops_feature_version.v2.id]`, `  metrics = { "auc roc" = 0.9 }`)),
-				// Had either refused step written fraud/1, the next step's
-				// create would fail with "already exists".
+				Config:      reg.config(base + fraudVersion(1, `[mlops_feature_version.v2.id]`, `  metrics = { "auc roc" = 0.9 }`)),
+				PlanOnly:    true,
 				ExpectError: errorRE("Invalid metric name", `"auc roc" is not a valid metric name`),
 			},
 			{
@@ -847,8 +848,10 @@ func TestAccModelVersion_inputTypeSpelling(t *testing.T) {
 				},
 			},
 			{
-				// A real type change plans a new version, which M2 refuses.
+				// A real type change plans a new version, which M2 refuses
+				// at plan.
 				Config:      cfg("array<bigint>"),
+				PlanOnly:    true,
 				ExpectError: errorRE("Input type mismatch (rule M2)", `reads input "merchant_counts" as array<bigint>`),
 			},
 		},

@@ -507,7 +507,11 @@ resource "mlops_validation_suite" "payments" {
   expectations       = [{ type = "expect_column_values_to_be_between", column = "payment_id", min_value = 0 }]
 }`),
 				ExpectError: errorRE("Bounds on a non-numeric column (rule V1)", `"payment_id" is string in feature version payments/1`),
-				Check:       vsSuitesDestroyed(reg, "payments-quality"),
+			},
+			{
+				// The refused suite was not written.
+				Config: reg.config(v2),
+				Check:  vsSuitesDestroyed(reg, "payments-quality"),
 			},
 		},
 	})
