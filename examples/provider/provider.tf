@@ -11,10 +11,11 @@ provider "mlops" {
   # Unset, it falls back to the MLOPS_REGISTRY environment variable, then to
   # the embedded default: a SQLite file, mlops-registry.db, in the working
   # directory.
-  #   sqlite://relative/path.db   a file relative to the working directory
-  #   sqlite:///absolute/path.db  a file at an absolute path
-  # PostgreSQL URLs (postgres://user@host:5432/db) are planned for a later
-  # version; this one accepts sqlite URLs only.
+  #   sqlite://relative/path.db        a file relative to the working directory
+  #   sqlite:///absolute/path.db       a file at an absolute path
+  #   postgres://user@host:5432/db     a PostgreSQL database that every
+  #                                    workspace and machine shares
+  # Keep a PostgreSQL password out of the configuration: set MLOPS_REGISTRY.
   registry = "sqlite://mlops-registry.db"
 
   # One workspace per environment (dev, staging, prod): the same
