@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"
@@ -9,7 +11,9 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/provider"
@@ -22,7 +26,12 @@ func main() {
 	var debugMode bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	os.Exit(run(debugMode))
+}
 
+// run serves Terraform until it stops the plugin, and returns the process's
+// exit code.
+func run(debugMode bool) int {
 	// MLOPS_CPU_PROFILE_DIR names a directory where each provider process
 	// writes a CPU profile, for `go tool pprof` (see BENCHMARKS.md).
 	if dir := os.Getenv("MLOPS_CPU_PROFILE_DIR"); dir != "" {
@@ -50,13 +59,74 @@ func main() {
 	quietSDKLogs()
 	tuneGC()
 
+	srv := provider.NewProviderServer(version)
 	var opts []tf6server.ServeOpt
 	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		go exitWithParent(srv, parentPollInterval)
 	}
-	err := tf6server.Serve("registry.terraform.io/mlops-tf/mlops", provider.NewServer(version), opts...)
+	err := tf6server.Serve("registry.terraform.io/mlops-tf/mlops", func() tfprotov6.ProviderServer { return srv }, opts...)
+	closeErr := closeWithin(srv, closeTimeout)
 	if err != nil {
-		log.Print(err.Error())
+		log.Printf("[ERROR] serving the provider: %v", err)
+		return 1
+	}
+	if closeErr != nil {
+		log.Printf("[ERROR] closing the registry: %v", closeErr)
+		return 1
+	}
+	return 0
+}
+
+// parentPollInterval is how often the provider checks that Terraform, the
+// process that started it, is still there.
+const parentPollInterval = 500 * time.Millisecond
+
+// closeTimeout bounds how long closing the registry may take as the process
+// ends: the requests still being served are canceled first, so this is a
+// backstop against a database that does not answer.
+const closeTimeout = 10 * time.Second
+
+// exitWithParent ends the process once Terraform is gone. Terraform stops
+// its provider processes when it ends, but one killed outright (kill -9, an
+// out-of-memory kill, a CI runner torn down) cannot, and the plugin server
+// would wait for it forever with the registry open: the SQLite file, the
+// PostgreSQL connections. An orphan is re-parented, so a change of the
+// parent process id says that Terraform has gone (Linux and macOS; on
+// Windows the id never changes and this never fires). Requests in flight
+// are canceled, which rolls back their transactions, the registry is
+// closed, and the process exits non-zero. Nothing is logged: the standard
+// error that Terraform read is gone with it.
+func exitWithParent(srv *provider.Server, interval time.Duration) {
+	parent := os.Getppid()
+	if parent <= 1 {
+		return // started by init or a container's entry point: no Terraform to watch
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for range tick.C {
+		if os.Getppid() != parent {
+			_ = closeWithin(srv, closeTimeout)
+			os.Exit(exitParentGone)
+		}
+	}
+}
+
+// exitParentGone is the exit code of a provider whose Terraform has gone.
+const exitParentGone = 3
+
+// closeWithin closes the server's registry, waiting at most timeout.
+func closeWithin(srv *provider.Server, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Close(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("the registry did not close within %s", timeout)
 	}
 }
 

@@ -71,4 +71,19 @@ func addRegistryError(diags *diag.Diagnostics, what string, err error) {
 	}
 }
 
+// addRegistryURLError adds an error about the registry the URL names.
+// Terraform prints the source line of a diagnostic attached to an
+// attribute, so when the provider block's URL holds a password the error is
+// the provider's as a whole, and says where the password belongs instead.
+func addRegistryURLError(diags *diag.Diagnostics, url string, inConfig bool, summary, detail string) {
+	if !inConfig || registry.RedactURL(url) == url {
+		diags.AddAttributeError(path.Root("registry"), summary, detail)
+		return
+	}
+	diags.AddError(summary, detail+"\n\n"+
+		"The registry URL in the provider block holds a password, which Terraform would print with the line that holds it. "+
+		"Keep the password out of the configuration: set the URL in the "+EnvRegistry+" environment variable instead, "+
+		"or leave the password out of the URL and give it in PGPASSWORD or a PostgreSQL password file (~/.pgpass).")
+}
+
 func quote(s string) string { return strconv.Quote(s) }

@@ -5,8 +5,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -44,6 +46,12 @@ func New(version string) func() provider.Provider {
 
 type mlopsProvider struct {
 	version string
+
+	// mu guards registries: every registry Configure opened, closed by
+	// Close when the provider stops.
+	mu         sync.Mutex
+	registries []*registry.Registry
+	closed     bool
 }
 
 type providerModel struct {
@@ -59,8 +67,9 @@ func (p *mlopsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 
 func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages the artifacts of an ML system — feature groups and versioned feature schemas — " +
-			"in an ML registry, and refuses at plan time the changes that would break what is running.",
+		MarkdownDescription: "Manages the artifacts of an ML system in an ML registry — feature groups and their versioned " +
+			"feature schemas, models and model versions, validation suites, and the deployments that serve model versions — " +
+			"and refuses at plan time the changes that would break what is running.",
 		Attributes: map[string]schema.Attribute{
 			"registry": schema.StringAttribute{
 				MarkdownDescription: "Registry URL: `sqlite://relative/path.db`, `sqlite:///absolute/path.db`, or `postgres://…` / " +
@@ -104,6 +113,7 @@ func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 
 	url := valueOrEnv(cfg.Registry, EnvRegistry)
+	urlInConfig := !cfg.Registry.IsNull()
 	env := valueOrEnv(cfg.Environment, EnvEnvironment)
 	if env == "" {
 		env = registry.DefaultEnvironment
@@ -118,7 +128,7 @@ func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	loc, err := registry.ParseRegistryURL(url)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("registry"), "Invalid registry URL", err.Error())
+		addRegistryURLError(&resp.Diagnostics, url, urlInConfig, "Invalid registry URL", err.Error())
 		return
 	}
 
@@ -127,18 +137,51 @@ func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	logger := registryLogger()
 	store, err := stores.Open(ctx, loc, logger)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("registry"), "Cannot open the registry",
+		addRegistryURLError(&resp.Diagnostics, url, urlInConfig, "Cannot open the registry",
 			"The provider could not open the registry "+quote(registry.RedactURL(url))+": "+err.Error())
 		return
 	}
-	reg, err := registry.New(store, registry.Options{Environment: env, Actor: actor, Logger: logger})
+	reg, err := registry.New(store, registry.Options{Environment: env, Actor: actor, Logger: logger, Location: registry.RedactURL(url)})
 	if err != nil {
 		_ = store.Close()
 		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Invalid environment", err.Error())
 		return
 	}
-	resp.ResourceData = reg
+	if !p.keep(reg) {
+		_ = reg.Close()
+		resp.Diagnostics.AddError("Provider stopped", "The provider was stopped while it was being configured; nothing was read or written.")
+		return
+	}
+	// Each Configure starts one Terraform operation: its plans are recorded
+	// for the checks of the objects planned after them.
+	resp.ResourceData = reg.Planning(registry.NewRunPlan())
 	resp.DataSourceData = reg
+}
+
+// keep records a registry that Configure opened, for Close; it is false
+// when the provider is already closed.
+func (p *mlopsProvider) keep(reg *registry.Registry) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	p.registries = append(p.registries, reg)
+	return true
+}
+
+// Close closes every registry Configure opened: the SQLite file or the
+// PostgreSQL connections. The provider is of no more use afterwards.
+func (p *mlopsProvider) Close() error {
+	p.mu.Lock()
+	regs := p.registries
+	p.registries, p.closed = nil, true
+	p.mu.Unlock()
+	var errs []error
+	for _, reg := range regs {
+		errs = append(errs, reg.Close())
+	}
+	return errors.Join(errs...)
 }
 
 func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource {

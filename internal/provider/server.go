@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -9,8 +10,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// NewServer returns the provider's protocol 6 server: the framework's server
-// behind a layer that lets each request's context go once it is served.
+// NewServer returns a factory of the provider's protocol 6 server, one
+// server a call (see NewProviderServer).
+func NewServer(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer { return NewProviderServer(version) }
+}
+
+// NewProviderServer returns the provider's protocol 6 server: the
+// framework's server behind a layer that lets each request's context go
+// once it is served.
 //
 // The framework keeps the cancel function of every request it has served
 // until Terraform stops the provider, and with it the request's whole
@@ -20,16 +28,26 @@ import (
 // 5,000 objects). Here the framework is handed a context that forwards to
 // the request's own until the request returns and then forgets it, so what
 // the framework keeps is about a hundred bytes a request.
-func NewServer(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		return &server{ProviderServer: providerserver.NewProtocol6(New(version)())()}
-	}
+func NewProviderServer(version string) *Server {
+	p := &mlopsProvider{version: version}
+	return &Server{ProviderServer: providerserver.NewProtocol6(p)(), provider: p}
 }
 
-// server forwards every request to the framework; the requests that come
+// Server forwards every request to the framework; the requests that come
 // once per resource instance or call go through serve.
-type server struct {
+type Server struct {
 	tfprotov6.ProviderServer
+	provider *mlopsProvider
+}
+
+// Close stops the provider for good: it cancels the requests still being
+// served, as Terraform's StopProvider does, and closes the registry that
+// Configure opened (the SQLite file, the PostgreSQL connections). The
+// plugin process calls it when Terraform has stopped the plugin, or has
+// gone without stopping it.
+func (s *Server) Close(ctx context.Context) error {
+	_, err := s.ProviderServer.StopProvider(ctx, &tfprotov6.StopProviderRequest{})
+	return errors.Join(err, s.provider.Close())
 }
 
 // serve runs one request with a context that is detached when it returns.
@@ -40,43 +58,43 @@ func serve[Req, Resp any](ctx context.Context, req Req, next func(context.Contex
 	return next(d, req)
 }
 
-func (s *server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	return serve(ctx, req, s.ProviderServer.ValidateResourceConfig)
 }
 
-func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	return serve(ctx, req, s.ProviderServer.UpgradeResourceState)
 }
 
-func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	return serve(ctx, req, s.ProviderServer.ReadResource)
 }
 
-func (s *server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	return serve(ctx, req, s.ProviderServer.PlanResourceChange)
 }
 
-func (s *server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	return serve(ctx, req, s.ProviderServer.ApplyResourceChange)
 }
 
-func (s *server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	return serve(ctx, req, s.ProviderServer.ImportResourceState)
 }
 
-func (s *server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
 	return serve(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
 }
 
-func (s *server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
 	return serve(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
 }
 
-func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	return serve(ctx, req, s.ProviderServer.ReadDataSource)
 }
 
-func (s *server) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+func (s *Server) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
 	return serve(ctx, req, s.ProviderServer.CallFunction)
 }
 

@@ -1,0 +1,163 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/testutil/pgtest"
+)
+
+// providerExitBound is how long a provider process may outlive the
+// terraform that started it. The provider notices within a second; the
+// bound is generous so that a loaded machine does not fail the test.
+const providerExitBound = 30 * time.Second
+
+// TestProviderExitsWithTerraform kills terraform (SIGKILL, which it cannot
+// catch to stop its plugins) in the middle of an apply of 60 objects. Its
+// provider process must then exit by itself, within providerExitBound,
+// rather than keep the registry open; the registry holds no half-written
+// object and applying again converges.
+func TestProviderExitsWithTerraform(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		cliConfig(t)
+		testTerraformKilled(t, "sqlite://"+filepath.Join(t.TempDir(), "registry.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		cliConfig(t)
+		testTerraformKilled(t, pgtest.URL(t))
+	})
+}
+
+func testTerraformKilled(t *testing.T, registryURL string) {
+	w := faultWorkdir(t, registryURL)
+
+	cmd := exec.Command("terraform", "apply", "-auto-approve", "-no-color")
+	cmd.Dir = w.dir
+	cmd.Env = w.environ()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 10 * time.Second
+	var shown atomic.Int64
+	stdout := &lineBuffer{onLine: func(line string) {
+		if strings.Contains(line, ": Creation complete after") {
+			shown.Add(1)
+		}
+	}}
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tfPID := cmd.Process.Pid
+	// Whatever happens, nothing of this run outlives the test: terraform
+	// and the processes of its group, the provider among them.
+	t.Cleanup(func() { _ = syscall.Kill(-tfPID, syscall.SIGKILL) })
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	// Once a few objects are created, kill terraform alone: not its
+	// process group, so that the provider is left to notice by itself.
+	var provider procID
+	deadline := time.After(applyTimeout)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for provider.pid == 0 {
+		select {
+		case err := <-exited:
+			t.Fatalf("the apply ended (%v) before terraform could be killed:\n%s\n%s", err, stdout, stderr.String())
+		case <-deadline:
+			t.Fatalf("no provider process and %d creations after %s:\n%s", shown.Load(), applyTimeout, stdout)
+		case <-tick.C:
+			if shown.Load() < 8 {
+				continue
+			}
+			children := providerChildren(tfPID)
+			if len(children) != 1 {
+				t.Fatalf("terraform runs %d provider processes, want 1: %v", len(children), children)
+			}
+			provider = children[0]
+			if err := cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	<-exited
+	killed := time.Now()
+	created := shown.Load()
+
+	// Poll: the provider is gone once its process has exited (a zombie
+	// that nothing reaped has exited too) or its id is another process's.
+	for provider.alive() {
+		if time.Since(killed) > providerExitBound {
+			t.Fatalf("the provider process %d still runs %s after terraform was killed (after %d creations)",
+				provider.pid, providerExitBound, created)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("RESULT terraform killed after %d creations; its provider process exited %s later",
+		created, time.Since(killed).Round(10*time.Millisecond))
+
+	faultAftermath(t, w, registryURL)
+}
+
+// procID names one process: its id and its start time, so that an id that
+// the system gave to another process is not taken for it.
+type procID struct {
+	pid   int
+	start string
+}
+
+// procStat reads the state and start time of a process from
+// /proc/<pid>/stat; ok is false when there is no such process.
+func procStat(pid int) (ppid int, state, start string, ok bool) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, "", "", false
+	}
+	// The command name, in parentheses, may hold spaces: the fields that
+	// follow it are state, ppid, ..., starttime (the 22nd field).
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 20 {
+		return 0, "", "", false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return ppid, f[0], f[19], true
+}
+
+// alive reports whether the process still runs.
+func (p procID) alive() bool {
+	_, state, start, ok := procStat(p.pid)
+	return ok && start == p.start && state != "Z" && state != "X"
+}
+
+// providerChildren lists the terraform-provider-mlops processes whose parent
+// is ppid.
+func providerChildren(ppid int) []procID {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []procID
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || filepath.Base(exe) != "terraform-provider-mlops" {
+			continue
+		}
+		if parent, _, start, ok := procStat(pid); ok && parent == ppid {
+			out = append(out, procID{pid: pid, start: start})
+		}
+	}
+	return out
+}
