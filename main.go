@@ -26,12 +26,17 @@ func main() {
 	var debugMode bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	os.Exit(run(debugMode))
+	os.Exit(run(debugMode, tf6server.Serve))
 }
 
-// run serves Terraform until it stops the plugin, and returns the process's
-// exit code.
-func run(debugMode bool) int {
+// serveFunc serves a provider to Terraform until it stops the plugin:
+// tf6server.Serve.
+type serveFunc func(name string, server func() tfprotov6.ProviderServer, opts ...tf6server.ServeOpt) error
+
+// run serves Terraform with serve until it stops the plugin, closes the
+// registry, and returns the process's exit code: 0 only when both went
+// well.
+func run(debugMode bool, serve serveFunc) int {
 	// MLOPS_CPU_PROFILE_DIR names a directory where each provider process
 	// writes a CPU profile, for `go tool pprof` (see BENCHMARKS.md).
 	if dir := os.Getenv("MLOPS_CPU_PROFILE_DIR"); dir != "" {
@@ -64,9 +69,11 @@ func run(debugMode bool) int {
 	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
 	} else {
-		go exitWithParent(srv, parentPollInterval)
+		watching, stopWatching := context.WithCancel(context.Background())
+		defer stopWatching()
+		go exitWithParent(watching, srv, parentPollInterval)
 	}
-	err := tf6server.Serve("registry.terraform.io/mlops-tf/mlops", func() tfprotov6.ProviderServer { return srv }, opts...)
+	err := serve("registry.terraform.io/mlops-tf/mlops", func() tfprotov6.ProviderServer { return srv }, opts...)
 	closeErr := closeWithin(srv, closeTimeout)
 	if err != nil {
 		log.Printf("[ERROR] serving the provider: %v", err)
@@ -97,15 +104,20 @@ const closeTimeout = 10 * time.Second
 // Windows the id never changes and this never fires). Requests in flight
 // are canceled, which rolls back their transactions, the registry is
 // closed, and the process exits non-zero. Nothing is logged: the standard
-// error that Terraform read is gone with it.
-func exitWithParent(srv *provider.Server, interval time.Duration) {
+// error that Terraform read is gone with it. It returns when ctx ends.
+func exitWithParent(ctx context.Context, srv *provider.Server, interval time.Duration) {
 	parent := os.Getppid()
 	if parent <= 1 {
 		return // started by init or a container's entry point: no Terraform to watch
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
-	for range tick.C {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 		if os.Getppid() != parent {
 			_ = closeWithin(srv, closeTimeout)
 			os.Exit(exitParentGone)
