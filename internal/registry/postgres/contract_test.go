@@ -123,7 +123,13 @@ func snapshot(t *testing.T, db *sql.DB) string {
 
 func TestMigrationCreatesSchema(t *testing.T) {
 	u := pgtest.URL(t)
-	open(t, u)
+	r, err := registry.New(open(t, u), registry.Options{Environment: "dev", Actor: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CreateModel(t.Context(), registry.Model{Name: "fraud"}); err != nil {
+		t.Fatal(err)
+	}
 	db := rawDB(t, u)
 	target := embeddedVersion(t)
 	if v := queryInt(t, db, `SELECT MAX(version_id) FROM goose_db_version WHERE is_applied`); v != target {
@@ -198,9 +204,10 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 }
 
-// TestConcurrentFirstOpen opens a new database from several stores at once:
-// the advisory lock lets one create the schema, and every open succeeds.
-func TestConcurrentFirstOpen(t *testing.T) {
+// TestConcurrentFirstWrite writes to a new database from several stores at
+// once: the advisory lock lets one create the schema, and every write
+// succeeds.
+func TestConcurrentFirstWrite(t *testing.T) {
 	const openers, rounds = 8, 3
 	for round := range rounds {
 		u := pgtest.URL(t)
@@ -212,36 +219,28 @@ func TestConcurrentFirstOpen(t *testing.T) {
 			opened []*sqlstore.Store
 		)
 		for range openers {
+			opened = append(opened, open(t, u))
+		}
+		for i, s := range opened {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				<-start
-				s, err := postgres.Open(t.Context(), u, nil)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					errs = append(errs, err)
-					return
+				r, err := registry.New(s, registry.Options{Environment: "dev", Actor: "tester"})
+				if err == nil {
+					_, err = r.CreateFeatureGroup(t.Context(), registry.FeatureGroup{Name: fmt.Sprintf("g%d", i), PrimaryKey: []string{"id"}})
 				}
-				opened = append(opened, s)
+				if err != nil {
+					mu.Lock()
+					defer mu.Unlock()
+					errs = append(errs, fmt.Errorf("store %d: %w", i, err))
+				}
 			}()
 		}
 		close(start)
 		wg.Wait()
-		for _, s := range opened {
-			t.Cleanup(func() { _ = s.Close() })
-		}
 		if len(errs) > 0 {
-			t.Fatalf("round %d: %d of %d opens failed: %v", round, len(errs), openers, errors.Join(errs...))
-		}
-		for i, s := range opened {
-			r, err := registry.New(s, registry.Options{Environment: "dev", Actor: "tester"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := r.CreateFeatureGroup(t.Context(), registry.FeatureGroup{Name: fmt.Sprintf("g%d", i), PrimaryKey: []string{"id"}}); err != nil {
-				t.Fatalf("round %d store %d: %v", round, i, err)
-			}
+			t.Fatalf("round %d: %d of %d first writes failed: %v", round, len(errs), openers, errors.Join(errs...))
 		}
 		db := rawDB(t, u)
 		if n, want := queryInt(t, db, `SELECT COUNT(*) FROM goose_db_version`), embeddedVersion(t)+1; n != want {
@@ -330,13 +329,27 @@ func TestReadOnlyRole(t *testing.T) {
 		t.Errorf("refused writes changed the registry:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
-	// A registry the role would have to create or migrate is refused as
-	// clearly, and the password stays hidden.
+	// A registry the role would have to create reads as empty (plan
+	// works); its first write is refused as clearly, and the password
+	// stays hidden.
 	fresh := pgtest.ReadOnlyURL(t, pgtest.URL(t), password)
-	_, err = postgres.Open(ctx, fresh, nil)
+	fs, err := postgres.Open(ctx, fresh, nil)
+	noPassword(t, err)
+	if err != nil {
+		t.Fatalf("read-only open of a new registry: %v", err)
+	}
+	t.Cleanup(func() { _ = fs.Close() })
+	fr, err := registry.New(fs, registry.Options{Environment: "dev", Actor: "reader"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fr.FeatureGroup(ctx, "transactions"); !registry.IsNotFound(err) {
+		t.Errorf("read-only read of a new registry = %v, want not found", err)
+	}
+	_, err = fr.CreateModel(ctx, registry.Model{Name: "fraud"})
 	noPassword(t, err)
 	if err == nil || !strings.Contains(err.Error(), "may not write") {
-		t.Errorf("read-only open of a new registry = %v, want a refusal that says the role may not write", err)
+		t.Errorf("read-only first write to a new registry = %v, want a refusal that says the role may not write", err)
 	}
 
 	// So is a database that is not there.

@@ -78,6 +78,10 @@ func Run(t *testing.T, open Open) {
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"ConcurrentDistinctWrites", testConcurrentDistinctWrites},
+		{"NewRegistryReadsEmpty", testNewRegistryReadsEmpty},
+		{"NeverWritten", testNeverWritten},
+		{"RollbackOnPanic", testRollbackOnPanic},
+		{"EnvironmentsNeverConflict", testEnvironmentsNeverConflict},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
