@@ -19,10 +19,11 @@ import (
 )
 
 var (
-	_ resource.Resource                = &featureGroupResource{}
-	_ resource.ResourceWithConfigure   = &featureGroupResource{}
-	_ resource.ResourceWithImportState = &featureGroupResource{}
-	_ resource.ResourceWithModifyPlan  = &featureGroupResource{}
+	_ resource.Resource                   = &featureGroupResource{}
+	_ resource.ResourceWithConfigure      = &featureGroupResource{}
+	_ resource.ResourceWithImportState    = &featureGroupResource{}
+	_ resource.ResourceWithModifyPlan     = &featureGroupResource{}
+	_ resource.ResourceWithValidateConfig = &featureGroupResource{}
 )
 
 // NewFeatureGroupResource returns the mlops_feature_group resource.
@@ -71,10 +72,11 @@ func (r *featureGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
 			},
 			"event_time": schema.StringAttribute{
-				MarkdownDescription: "Name of the event-time feature. Every version must include it. Changing it creates a new group.",
-				Optional:            true,
-				Validators:          []validator.String{nameValidator("feature name")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the event-time feature: when a row's values were observed. Every version must include it, " +
+					"of type `timestamp` or `date`, and it is not one of the `primary_key` columns (rule F3). Changing it creates a new group.",
+				Optional:      true,
+				Validators:    []validator.String{nameValidator("feature name")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"online_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the group is served from the online store. Defaults to `false`.",
@@ -87,6 +89,23 @@ func (r *featureGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 			"created_at":  createdAtAttribute("When the group was created in the registry (RFC 3339, UTC)."),
 		},
 	}
+}
+
+// ValidateConfig runs the part of F3 the configuration alone shows:
+// event_time is not a primary_key column. Unknown values are checked later.
+func (r *featureGroupResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg featureGroupModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || !known(cfg.EventTime) || !known(cfg.PrimaryKey) {
+		return
+	}
+	key := make([]string, len(cfg.PrimaryKey.Elements()))
+	for i, e := range cfg.PrimaryKey.Elements() {
+		if k, ok := e.(types.String); ok {
+			key[i] = knownString(k)
+		}
+	}
+	addProblems(&resp.Diagnostics, registry.CheckEventTimeNotKey(cfg.Name.ValueString(), cfg.EventTime.ValueString(), key), false)
 }
 
 func (r *featureGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -27,7 +26,7 @@ type featureVersionDataSource struct {
 
 type featureVersionDataModel struct {
 	FeatureGroup types.String `tfsdk:"feature_group"`
-	Version      types.Int64  `tfsdk:"version"`
+	Version      versionValue `tfsdk:"version"`
 	ID           types.String `tfsdk:"id"`
 	Features     types.List   `tfsdk:"features"`
 	Deprecated   types.Bool   `tfsdk:"deprecated"`
@@ -50,11 +49,11 @@ func (d *featureVersionDataSource) Schema(_ context.Context, _ datasource.Schema
 				Required:            true,
 				Validators:          []validator.String{nameValidator("feature group name")},
 			},
-			"version": schema.Int64Attribute{
-				MarkdownDescription: "Version to look up. Unset: the highest non-deprecated version, which this attribute then holds.",
+			"version": schema.NumberAttribute{
+				MarkdownDescription: "Version to look up, a whole number of 1 or more. Unset: the highest non-deprecated version, which this attribute then holds.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				CustomType:          versionType{},
 			},
 			"id": schema.StringAttribute{MarkdownDescription: "The feature version's id, `<feature group>/<version>`.", Computed: true},
 			"features": schema.ListNestedAttribute{

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -38,7 +37,7 @@ type featureVersionResource struct {
 type featureVersionModel struct {
 	ID             types.String `tfsdk:"id"`
 	FeatureGroupID types.String `tfsdk:"feature_group_id"`
-	Version        types.Int64  `tfsdk:"version"`
+	Version        versionValue `tfsdk:"version"`
 	Features       types.List   `tfsdk:"features"`
 	Deprecated     types.Bool   `tfsdk:"deprecated"`
 	Description    types.String `tfsdk:"description"`
@@ -75,11 +74,11 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Validators:          []validator.String{nameValidator("feature group id")},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"version": schema.Int64Attribute{
-				MarkdownDescription: "Version number, 1 or more, chosen explicitly. Changing it creates a new version.",
+			"version": schema.NumberAttribute{
+				MarkdownDescription: "Version number, a whole number of 1 or more, chosen explicitly. Changing it creates a new version.",
 				Required:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				CustomType:          versionType{},
+				PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
 			},
 			"features": schema.ListNestedAttribute{
 				MarkdownDescription: "The schema, in order. Names are unique. New features may be appended in place; " +
@@ -151,7 +150,7 @@ func (r *featureVersionResource) ImportState(ctx context.Context, req resource.I
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("feature_group_id"), group)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), newVersionValue(version))...)
 }
 
 // ModifyPlan computes schema_hash and runs the registry's checks whose
@@ -229,7 +228,7 @@ func featureVersionFromRegistry(v registry.FeatureVersion, diags *diag.Diagnosti
 	return featureVersionModel{
 		ID:             types.StringValue(v.ID()),
 		FeatureGroupID: types.StringValue(v.Group),
-		Version:        types.Int64Value(v.Version),
+		Version:        newVersionValue(v.Version),
 		Features:       featuresToList(v.Features, diags),
 		Deprecated:     types.BoolValue(v.Deprecated),
 		Description:    optionalString(v.Description),

@@ -349,7 +349,7 @@ func TestAccFeatureVersion_invalidInput(t *testing.T) {
 		{`{ name = "account_id", type = "string" },
     { name = "account_id", type = "double" }`, "1", []string{"Duplicate feature name (rule F3)", `feature "account_id" appears at positions 1 and 2`}},
 		{`{ name = "Account-Id", type = "string" }`, "1", []string{"Attribute features[0].name must be a valid feature name"}},
-		{`{ name = "account_id", type = "string" }`, "0", []string{"Attribute version value must be at least 1"}},
+		{`{ name = "account_id", type = "string" }`, "0", []string{"Invalid version", "version must be a whole number from 1 to 9223372036854775807; got 0"}},
 		{``, "1", []string{"Attribute features list must contain at least 1 elements"}},
 	}
 	var steps []resource.TestStep

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -26,7 +25,7 @@ type modelVersionDataSource struct {
 
 type modelVersionDataModel struct {
 	Model             types.String `tfsdk:"model"`
-	Version           types.Int64  `tfsdk:"version"`
+	Version           versionValue `tfsdk:"version"`
 	ID                types.String `tfsdk:"id"`
 	ArtifactURI       types.String `tfsdk:"artifact_uri"`
 	ArtifactDigest    types.String `tfsdk:"artifact_digest"`
@@ -51,11 +50,11 @@ func (d *modelVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Required:            true,
 				Validators:          []validator.String{modelNameValidator()},
 			},
-			"version": schema.Int64Attribute{
-				MarkdownDescription: "Version to look up. Unset: the highest version, which this attribute then holds.",
+			"version": schema.NumberAttribute{
+				MarkdownDescription: "Version to look up, a whole number of 1 or more. Unset: the highest version, which this attribute then holds.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				CustomType:          versionType{},
 			},
 			"id":                  schema.StringAttribute{MarkdownDescription: "The model version's id, `<model>/<version>`.", Computed: true},
 			"artifact_uri":        schema.StringAttribute{MarkdownDescription: "Where the trained artifact is.", Computed: true},

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -12,8 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -41,7 +40,7 @@ type modelVersionResource struct {
 type modelVersionModel struct {
 	ID                types.String `tfsdk:"id"`
 	ModelID           types.String `tfsdk:"model_id"`
-	Version           types.Int64  `tfsdk:"version"`
+	Version           versionValue `tfsdk:"version"`
 	ArtifactURI       types.String `tfsdk:"artifact_uri"`
 	ArtifactDigest    types.String `tfsdk:"artifact_digest"`
 	FeatureVersionIDs types.Set    `tfsdk:"feature_version_ids"`
@@ -80,11 +79,11 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:          []validator.String{modelNameValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"version": schema.Int64Attribute{
-				MarkdownDescription: "Version number, 1 or more. Changing it creates a new version.",
+			"version": schema.NumberAttribute{
+				MarkdownDescription: "Version number, a whole number of 1 or more. Changing it creates a new version.",
 				Required:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				CustomType:          versionType{},
+				PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
 			},
 			"artifact_uri": schema.StringAttribute{
 				MarkdownDescription: "Where the trained artifact is: a URL with a scheme, such as `s3://models/fraud/2`. Changing it creates a new version.",
@@ -141,7 +140,7 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 // ValidateConfig runs the checks the configuration alone shows: metric
-// names, and the inputs' names and types (M2).
+// names and values, and the inputs' names and types (M2).
 func (r *modelVersionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg modelVersionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -150,8 +149,11 @@ func (r *modelVersionResource) ValidateConfig(ctx context.Context, req resource.
 	}
 	var ps registry.Problems
 	if known(cfg.Metrics) {
-		for name := range cfg.Metrics.Elements() {
+		for name, e := range cfg.Metrics.Elements() {
 			ps = append(ps, registry.CheckMetricName(name)...)
+			if n, ok := e.(types.Number); ok && known(n) {
+				ps = append(ps, registry.CheckMetricValue(name, decimalText(n))...)
+			}
 		}
 	}
 	if inputs, ok := inputsFromList(ctx, cfg.Inputs, &resp.Diagnostics); ok {
@@ -184,7 +186,7 @@ func (r *modelVersionResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("model_id"), model)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), version)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), newVersionValue(version))...)
 }
 
 // ModifyPlan runs, for a version the plan creates, the registry's checks
@@ -244,7 +246,7 @@ func modelVersionFromRegistry(v registry.ModelVersion, diags *diag.Diagnostics) 
 	return modelVersionModel{
 		ID:                types.StringValue(v.ID()),
 		ModelID:           types.StringValue(v.Model),
-		Version:           types.Int64Value(v.Version),
+		Version:           newVersionValue(v.Version),
 		ArtifactURI:       types.StringValue(v.ArtifactURI),
 		ArtifactDigest:    optionalString(v.ArtifactDigest),
 		FeatureVersionIDs: set,

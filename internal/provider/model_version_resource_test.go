@@ -787,7 +787,7 @@ resource "mlops_model_version" "v" {
 		config string
 		want   []string
 	}{
-		{cfg("0", `["transactions/1"]`, ""), []string{"Attribute version value must be at least 1, got: 0"}},
+		{cfg("0", `["transactions/1"]`, ""), []string{"Invalid version", "version must be a whole number from 1 to 9223372036854775807; got 0"}},
 		{cfg("1", `["transactions"]`, ""), []string{"Invalid id", `feature version id "transactions" must have the form <name>/<version>, such as "transactions/2"`}},
 		{cfg("1", `["transactions/0"]`, ""), []string{"Invalid id", `must end in a version number of 1 or more`}},
 		{cfg("1", `[]`, ""), []string{"Attribute feature_version_ids set must contain at least 1 elements"}},
