@@ -131,6 +131,8 @@ type Store struct {
 	queries atomic.Int64
 	retries atomic.Int64
 	writeMu sync.Mutex // held by each write when d.SerialWrites
+	// retryBudget is RetryBudget but in tests.
+	retryBudget time.Duration
 
 	// target is the schema version of this binary's migrations; since
 	// maps each table to the version that creates it.
@@ -163,7 +165,7 @@ func Open(ctx context.Context, b Backend, d Dialect, log hclog.Logger) (*Store, 
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{b: b, d: d, log: log, target: target, since: since}
+	s := &Store{b: b, d: d, log: log, target: target, since: since, retryBudget: RetryBudget}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.refresh(ctx, false); err != nil {
@@ -375,10 +377,10 @@ func (s *Store) Update(ctx context.Context, env string, fn func(registry.Tx) err
 	for {
 		attempts++
 		err = s.update(ctx, env, fn)
-		if err == nil || !s.retryable(err) || ctx.Err() != nil {
+		if err == nil || !s.retryable(err) {
 			break
 		}
-		if time.Since(start) >= RetryBudget {
+		if time.Since(start) >= s.retryBudget {
 			err = &RetriesExhaustedError{Attempts: attempts, Elapsed: time.Since(start).Round(time.Millisecond), Err: err}
 			break
 		}
