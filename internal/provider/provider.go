@@ -75,7 +75,9 @@ func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: "Registry URL: `sqlite://relative/path.db`, `sqlite:///absolute/path.db`, or `postgres://…` / " +
 					"`postgresql://…` for a shared PostgreSQL database (libpq-style options such as `sslmode` pass through). " +
 					"Falls back to the `" + EnvRegistry + "` environment variable, then to the embedded default, a SQLite file `" +
-					registry.DefaultRegistryFile + "` in the working directory.",
+					registry.DefaultRegistryFile + "` in the working directory. Keep a password out of the configuration: " +
+					"set the URL in `" + EnvRegistry + "`, or leave the password out of the URL and give it in `PGPASSWORD` or a " +
+					"PostgreSQL password file (`~/.pgpass`).",
 				Optional:  true,
 				Sensitive: true,
 			},
