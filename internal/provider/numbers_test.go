@@ -1,15 +1,21 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 // Numbers a configuration writes: version numbers are whole numbers from 1
@@ -290,4 +296,99 @@ resource "mlops_feature_group" "g" {
 			},
 		},
 	})
+}
+
+// Terraform shows a diagnostic on a nested attribute at its resource block,
+// so the path the provider sends is checked here, on the provider's
+// protocol server: the event_time type refusal at plan points at the
+// feature's type, features[2].type.
+func TestFeatureVersionPlanEventTimeTypePath(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	g := registry.FeatureGroup{Name: "transactions", PrimaryKey: []string{"account_id"}, EventTime: "event_ts"}
+	if _, err := reg.open("default").CreateFeatureGroup(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	s := NewProviderServer("test")
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType()
+	configured, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
+		Config: dynamicValue(t, providerType, objectValue(providerType, map[string]tftypes.Value{
+			"registry":    tftypes.NewValue(tftypes.String, reg.url()),
+			"environment": tftypes.NewValue(tftypes.String, "default"),
+			"actor":       tftypes.NewValue(tftypes.String, "test"),
+		})),
+	})
+	if err != nil || len(configured.Diagnostics) != 0 {
+		t.Fatalf("configure: %v %+v", err, configured)
+	}
+
+	plan := func(eventType string) []*tfprotov6.Diagnostic {
+		t.Helper()
+		typ := schemas.ResourceSchemas["mlops_feature_version"].ValueType()
+		featureType := typ.(tftypes.Object).AttributeTypes["features"].(tftypes.List).ElementType
+		feature := func(name, typ string) tftypes.Value {
+			return objectValue(featureType, map[string]tftypes.Value{
+				"name": tftypes.NewValue(tftypes.String, name),
+				"type": tftypes.NewValue(tftypes.String, typ),
+			})
+		}
+		config := dynamicValue(t, typ, objectValue(typ, map[string]tftypes.Value{
+			"feature_group_id": tftypes.NewValue(tftypes.String, "transactions"),
+			"version":          tftypes.NewValue(tftypes.Number, 1),
+			"features": tftypes.NewValue(tftypes.List{ElementType: featureType}, []tftypes.Value{
+				feature("account_id", "string"), feature("amount", "double"), feature("event_ts", eventType),
+			}),
+		}))
+		resp, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+			TypeName:         "mlops_feature_version",
+			PriorState:       dynamicValue(t, typ, tftypes.NewValue(typ, nil)),
+			ProposedNewState: config,
+			Config:           config,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+
+	if diags := plan("timestamp"); len(diags) != 0 {
+		t.Fatalf("a timestamp event time: %+v", diags[0])
+	}
+	diags := plan("string")
+	if len(diags) != 1 {
+		t.Fatalf("want one diagnostic, got %+v", diags)
+	}
+	d := diags[0]
+	want := tftypes.NewAttributePath().WithAttributeName("features").WithElementKeyInt(2).WithAttributeName("type")
+	if d.Severity != tfprotov6.DiagnosticSeverityError || d.Summary != "Event time feature of the wrong type (rule F3)" ||
+		d.Attribute == nil || !d.Attribute.Equal(want) || !strings.Contains(d.Detail, `declares "event_ts"`) {
+		t.Fatalf("diagnostic %s %q at %v: %s; want an error at %v", d.Severity, d.Summary, d.Attribute, d.Detail, want)
+	}
+}
+
+// objectValue is a value of an object type: the given attributes, the
+// others null.
+func objectValue(typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
+	obj := typ.(tftypes.Object)
+	vals := make(map[string]tftypes.Value, len(obj.AttributeTypes))
+	for name, at := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		}
+	}
+	return tftypes.NewValue(obj, vals)
+}
+
+func dynamicValue(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
 }
