@@ -8,8 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -45,35 +43,6 @@ func tagsFromRegistry(ctx context.Context, tags map[string]string, diags *diag.D
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// warnDependents warns, when the plan deletes obj, of what still references
-// it: the delete itself will be refused at apply (F2).
-func warnDependents(ctx context.Context, reg *registry.Registry, obj registry.Ref, diags *diag.Diagnostics) {
-	ps, err := reg.DependentsProblems(ctx, obj)
-	if err != nil {
-		addRegistryError(diags, "check what references "+obj.String(), err)
-		return
-	}
-	addProblems(diags, ps, true)
-}
-
-// warnIfDeleted warns, when the plan deletes or replaces the resource, of
-// what still references the object in state (F2). Every resource's
-// ModifyPlan calls it first.
-func warnIfDeleted(ctx context.Context, reg *registry.Registry, kind registry.Kind, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if reg == nil || req.State.Raw.IsNull() {
-		return
-	}
-	if !req.Plan.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
-		return
-	}
-	var id types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	if id.IsNull() || id.IsUnknown() {
-		return
-	}
-	warnDependents(ctx, reg, registry.Ref{Kind: kind, ID: id.ValueString()}, &resp.Diagnostics)
-}
 
 // decimalText is a number's exact decimal text, "" when null or unknown.
 // The registry keeps numbers as text so that they read back exactly.

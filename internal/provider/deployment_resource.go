@@ -178,9 +178,13 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 // runs the registry's checks on what is known: D4 on ids known only now, D1
 // and D2 for each served model version whose id is known, D5 once
 // promote_from and every served id are known. This is where plan refuses to serve a model whose feature
-// version the environment lacks.
+// version the environment lacks. It also sets the id (the name) and records
+// the deployment in the run's plan, so that a model version it stops
+// serving in the same plan may go (F2).
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	obj := plannedObject{kind: registry.KindDeployment}
 	if req.Plan.Raw.IsNull() {
+		trackPlan(ctx, r.reg, req, resp, obj)
 		return // deleting a deployment breaks nothing the registry tracks
 	}
 	var plan deploymentModel
@@ -188,6 +192,14 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	obj.id = knownString(plan.Name)
+	obj.replace = replacing(req, "name")
+	setPlannedID(ctx, resp, obj.id)
+	var ignored diag.Diagnostics // unknown parts stay zero
+	planned := plan.toRegistry(ctx, &ignored)
+	obj.content = planned
+	obj.reads = refsOf(registry.KindModelVersion, planned.Served()...)
+	trackPlan(ctx, r.reg, req, resp, obj)
 	switch {
 	case plan.Canary.IsUnknown():
 	case plan.Canary.IsNull():

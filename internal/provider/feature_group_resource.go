@@ -133,13 +133,26 @@ func (r *featureGroupResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
-// ModifyPlan warns, when the plan deletes or replaces a group, of the
-// versions that still reference it: the delete will be refused (F2). A new
-// group that already exists is refused at apply, not here: Terraform plans
-// the create half of a replacement without the prior state, so plan cannot
-// tell an adopted object from the one being replaced.
+// ModifyPlan sets the id (the name) and records the group in the run's
+// plan, which refuses deleting or replacing it while a version of it stays
+// (F2). A new group that already exists is refused at apply, not here:
+// Terraform plans the create half of a replacement without the prior
+// state, so plan cannot tell an adopted object from the one being replaced.
 func (r *featureGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	warnIfDeleted(ctx, r.reg, registry.KindFeatureGroup, req, resp)
+	obj := plannedObject{kind: registry.KindFeatureGroup}
+	if !req.Plan.Raw.IsNull() {
+		var plan featureGroupModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		obj.id = knownString(plan.Name)
+		obj.replace = replacing(req, "name", "primary_key", "event_time")
+		var ignored diag.Diagnostics // unknown parts stay zero
+		obj.content = plan.toRegistry(ctx, &ignored)
+		setPlannedID(ctx, resp, obj.id)
+	}
+	trackPlan(ctx, r.reg, req, resp, obj)
 }
 
 func (m featureGroupModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.FeatureGroup {

@@ -153,13 +153,15 @@ func (r *featureVersionResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), newVersionValue(version))...)
 }
 
-// ModifyPlan computes schema_hash and runs the registry's checks whose
-// inputs are known: the group exists and the features cover its keys (F3),
-// a new version does not exist yet, an in-place change only appends (F1),
-// and a deleted version warns of what references it (F2).
+// ModifyPlan sets the id and schema_hash, records the version in the run's
+// plan (F2: deleting it while a reader stays is refused) and runs the
+// registry's checks whose inputs are known: the group exists and the
+// features cover its keys (F3), a new version does not exist yet, an
+// in-place change only appends (F1).
 func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	warnIfDeleted(ctx, r.reg, registry.KindFeatureVersion, req, resp)
+	obj := plannedObject{kind: registry.KindFeatureVersion}
 	if req.Plan.Raw.IsNull() {
+		trackPlan(ctx, r.reg, req, resp, obj)
 		return
 	}
 	var plan featureVersionModel
@@ -167,7 +169,17 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	create := req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0
+	group := knownString(plan.FeatureGroupID)
+	if group != "" && plan.Version.ValueInt64() > 0 {
+		obj.id = registry.FeatureVersionID(group, plan.Version.ValueInt64())
+		setPlannedID(ctx, resp, obj.id)
+	}
+	obj.reads = refsOf(registry.KindFeatureGroup, group)
+	obj.replace = replacing(req, "feature_group_id", "version")
+	var ignored diag.Diagnostics // unknown parts stay zero
+	obj.content = plan.toRegistry(ctx, &ignored)
+	trackPlan(ctx, r.reg, req, resp, obj)
+	create := req.State.Raw.IsNull() || obj.replace
 	if !create {
 		var stateFeatures types.List
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("features"), &stateFeatures)...)

@@ -85,10 +85,24 @@ func (r *modelResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
-// ModifyPlan warns, when the plan deletes or replaces a model, of the
-// versions that still reference it: the delete will be refused (F2).
+// ModifyPlan sets the id (the name) and records the model in the run's
+// plan, which refuses deleting or replacing it while a version of it or a
+// release gate on it stays (F2).
 func (r *modelResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	warnIfDeleted(ctx, r.reg, registry.KindModel, req, resp)
+	obj := plannedObject{kind: registry.KindModel}
+	if !req.Plan.Raw.IsNull() {
+		var plan modelModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		obj.id = knownString(plan.Name)
+		obj.replace = replacing(req, "name")
+		var ignored diag.Diagnostics // unknown parts stay zero
+		obj.content = plan.toRegistry(ctx, &ignored)
+		setPlannedID(ctx, resp, obj.id)
+	}
+	trackPlan(ctx, r.reg, req, resp, obj)
 }
 
 func (m modelModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.Model {

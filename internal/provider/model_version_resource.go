@@ -189,22 +189,39 @@ func (r *modelVersionResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), newVersionValue(version))...)
 }
 
-// ModifyPlan runs, for a version the plan creates, the registry's checks
+// ModifyPlan sets the id, records the version in the run's plan (F2:
+// deleting or replacing it while a deployment that serves it stays is
+// refused) and runs, for a version the plan creates, the registry's checks
 // whose inputs are known: the model exists, every known feature version
 // exists (M1, a deprecated one warns) and, once all are known, the inputs
-// match them (M2). A deleted version warns of what references it (F2).
+// match them (M2).
 func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	warnIfDeleted(ctx, r.reg, registry.KindModelVersion, req, resp)
-	if r.reg == nil || req.Plan.Raw.IsNull() {
+	obj := plannedObject{kind: registry.KindModelVersion}
+	if req.Plan.Raw.IsNull() {
+		trackPlan(ctx, r.reg, req, resp, obj)
 		return
-	}
-	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
-		return // in place: only metrics, description and tags change
 	}
 	var plan modelVersionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	model := knownString(plan.ModelID)
+	if model != "" && plan.Version.ValueInt64() > 0 {
+		obj.id = registry.ModelVersionID(model, plan.Version.ValueInt64())
+		setPlannedID(ctx, resp, obj.id)
+	}
+	var ignored diag.Diagnostics // unknown parts stay zero
+	mv := plan.toRegistry(ctx, &ignored)
+	obj.content = mv
+	obj.replace = replacing(req, "model_id", "version", "artifact_uri", "artifact_digest", "feature_version_ids") || inputsReplaced(ctx, req)
+	obj.reads = append(refsOf(registry.KindModel, model), refsOf(registry.KindFeatureVersion, mv.FeatureVersionIDs...)...)
+	trackPlan(ctx, r.reg, req, resp, obj)
+	if r.reg == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() && !obj.replace {
+		return // in place: only metrics, description and tags change
 	}
 	p := registry.ModelVersionPlan{Version: plan.Version.ValueInt64()}
 	if !plan.ModelID.IsUnknown() {
@@ -261,9 +278,28 @@ func modelVersionFromRegistry(v registry.ModelVersion, diags *diag.Diagnostics) 
 // inputsChanged requires a new version unless the inputs differ at most in
 // the spelling of a type.
 func inputsChanged(ctx context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
-	planned, ok := inputsFromList(ctx, req.PlanValue, &resp.Diagnostics)
-	prior, _ := inputsFromList(ctx, req.StateValue, &resp.Diagnostics)
-	resp.RequiresReplace = !ok || !registry.InputsEquivalent(prior, planned)
+	resp.RequiresReplace = inputsDiffer(ctx, req.StateValue, req.PlanValue, &resp.Diagnostics)
+}
+
+// inputsDiffer reports whether planned inputs differ from prior ones other
+// than in the spelling of a type (or are not known yet).
+func inputsDiffer(ctx context.Context, prior, planned types.List, diags *diag.Diagnostics) bool {
+	p, ok := inputsFromList(ctx, planned, diags)
+	s, _ := inputsFromList(ctx, prior, diags)
+	return !ok || !registry.InputsEquivalent(s, p)
+}
+
+// inputsReplaced reports whether the plan replaces the version for its
+// inputs (see inputsChanged).
+func inputsReplaced(ctx context.Context, req resource.ModifyPlanRequest) bool {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return false
+	}
+	var prior, planned types.List
+	var ignored diag.Diagnostics
+	ignored.Append(req.State.GetAttribute(ctx, path.Root("inputs"), &prior)...)
+	ignored.Append(req.Plan.GetAttribute(ctx, path.Root("inputs"), &planned)...)
+	return inputsDiffer(ctx, prior, planned, &ignored)
 }
 
 // knownStrings returns the known elements of a set; all is false when the

@@ -192,16 +192,32 @@ func (r *validationSuiteResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
-// ModifyPlan runs rule V1 against the target once it is known (the target
-// exists; columns exist; bounds only on numeric columns) and computes
-// great_expectations_json when everything it needs is known.
+// ModifyPlan sets the id (the name), records the suite in the run's plan
+// (a suite reads its target: F2), runs rule V1 against the target once it
+// is known (the target exists; columns exist; bounds only on numeric
+// columns) and computes great_expectations_json when everything it needs
+// is known.
 func (r *validationSuiteResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.reg == nil || req.Plan.Raw.IsNull() {
+	obj := plannedObject{kind: registry.KindSuite}
+	if req.Plan.Raw.IsNull() {
+		trackPlan(ctx, r.reg, req, resp, obj)
 		return
 	}
 	var plan validationSuiteModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	obj.id = knownString(plan.Name)
+	obj.replace = replacing(req, "name", "feature_version_id", "model_id")
+	setPlannedID(ctx, resp, obj.id)
+	var ignored diag.Diagnostics // unknown parts stay zero
+	suite := plan.toRegistry(ctx, &ignored)
+	suite.IngestionPolicy = knownString(plan.IngestionPolicy)
+	obj.content = suite
+	obj.reads = append(refsOf(registry.KindFeatureVersion, suite.FeatureVersion), refsOf(registry.KindModel, suite.Model)...)
+	trackPlan(ctx, r.reg, req, resp, obj)
+	if r.reg == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	if !req.State.Raw.IsNull() {
@@ -212,15 +228,9 @@ func (r *validationSuiteResource) ModifyPlan(ctx context.Context, req resource.M
 			return // unchanged: great_expectations_json stays as it is
 		}
 	}
-	exps, expsKnown := expectationsFromList(ctx, plan.Expectations, &resp.Diagnostics)
+	_, expsKnown := expectationsFromList(ctx, plan.Expectations, &resp.Diagnostics)
 	p := registry.SuitePlan{
-		Suite: registry.ValidationSuite{
-			Name:            plan.Name.ValueString(),
-			FeatureVersion:  plan.FeatureVersionID.ValueString(),
-			Model:           plan.ModelID.ValueString(),
-			IngestionPolicy: knownString(plan.IngestionPolicy),
-			Expectations:    exps,
-		},
+		Suite:       suite,
 		TargetKnown: !plan.FeatureVersionID.IsUnknown() && !plan.ModelID.IsUnknown(),
 	}
 	ps, geJSON, err := r.reg.CheckSuitePlan(ctx, p)

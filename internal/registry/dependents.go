@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // This file is rule F2's machinery: what references an object, and the
@@ -124,4 +125,73 @@ func (r *Registry) withSuites(ctx context.Context, tx Tx, obj Ref, deps []Ref) (
 		deps = append(deps, Ref{Kind: KindSuite, ID: s.Name})
 	}
 	return deps, nil
+}
+
+// CheckLeavingReaders is rule F2 at plan for an object the plan deletes or
+// replaces: an error naming the readers that the same plan keeps and that
+// still read it, with the ways out. Readers that leave in the same plan, or
+// move off it, are not passed.
+func CheckLeavingReaders(obj Ref, replace bool, env string, readers []Ref) Problems {
+	var ps Problems
+	if len(readers) == 0 {
+		return ps
+	}
+	names := make([]string, len(readers))
+	for i, d := range readers {
+		names[i] = d.String()
+	}
+	ps.errorf("F2", nil, "Object still referenced",
+		"this plan %s %s in environment %q, but %s still %s it and this plan keeps %s. %s",
+		leaveVerb(replace), obj, env, strings.Join(names, ", "), readVerb(obj.Kind), them(len(readers)), waysOut(obj, replace))
+	return ps
+}
+
+// CheckReaderOfLeaving is rule F2 at plan seen from a reader that stays
+// while the plan deletes or replaces an object it reads.
+func CheckReaderOfLeaving(reader, gone Ref, replace bool, env string) Problems {
+	var ps Problems
+	ps.errorf("F2", nil, "Object still referenced",
+		"this plan %s %s in environment %q, but %s still %s it and this plan keeps it. %s",
+		leaveVerb(replace), gone, env, reader, readVerb(gone.Kind), waysOut(gone, replace))
+	return ps
+}
+
+func leaveVerb(replace bool) string {
+	if replace {
+		return "replaces (deletes, then creates again)"
+	}
+	return "deletes"
+}
+
+func readVerb(kind Kind) string {
+	switch kind {
+	case KindModelVersion:
+		return "serves"
+	case KindFeatureGroup, KindModel:
+		return "belongs to"
+	}
+	return "reads"
+}
+
+func them(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// waysOut says how to change the plan so that nothing is left reading a
+// deleted object. The delete would be refused at apply (nothing deleted).
+func waysOut(obj Ref, replace bool) string {
+	var out string
+	switch {
+	case replace && (obj.Kind == KindFeatureVersion || obj.Kind == KindModelVersion):
+		out = "A version is immutable once something uses it: declare a new version with the change, move the readers to it, and keep this one until nothing reads it " +
+			"(or move the readers off it in an earlier apply: Terraform deletes a replaced object before it updates what read it)."
+	case replace:
+		out = "Keep the attribute that forces the replacement as it is, or remove the readers first (Terraform deletes a replaced object before it updates what read it)."
+	default:
+		out = "Remove or move the readers in the same plan (or in the configuration that manages them, first), then delete it."
+	}
+	return out + " Applying this plan would stop at the delete, which the registry refuses (rule F2)."
 }

@@ -124,7 +124,7 @@ func (r *Registry) CheckModelVersionPlan(ctx context.Context, p ModelVersionPlan
 	var ps Problems
 	err := r.view(ctx, "plan model version", func(tx Tx) error {
 		var err error
-		ps, err = r.checkModelVersion(ctx, tx, p)
+		ps, err = r.checkModelVersion(ctx, r.run.over(tx, r.env), p)
 		return err
 	})
 	return ps, err
@@ -142,6 +142,7 @@ func (r *Registry) checkModelVersion(ctx context.Context, tx Tx, p ModelVersionP
 		return nil, err
 	}
 	found := make(map[string]FeatureVersion, len(p.FeatureVersionIDs))
+	known := true
 	for _, fvID := range p.FeatureVersionIDs {
 		group, version, err := ParseFeatureVersionID(fvID)
 		if err != nil {
@@ -154,10 +155,13 @@ func (r *Registry) checkModelVersion(ctx context.Context, tx Tx, p ModelVersionP
 		if err != nil {
 			return nil, err
 		}
+		if fv.Features == nil {
+			known = false // planned in this run, its features not known yet
+		}
 		found[fvID] = fv
 	}
 	ps = append(ps, CheckFeatureVersionsPresent(id, r.env, p.FeatureVersionIDs, found)...)
-	if p.AllFeatureVersionsKnown && p.InputsKnown && len(p.Inputs) > 0 && len(found) == len(p.FeatureVersionIDs) {
+	if known && p.AllFeatureVersionsKnown && p.InputsKnown && len(p.Inputs) > 0 && len(found) == len(p.FeatureVersionIDs) {
 		versions := make([]FeatureVersion, 0, len(found))
 		for _, fvID := range slices.Sorted(maps.Keys(found)) {
 			versions = append(versions, found[fvID])

@@ -40,6 +40,8 @@ type Registry struct {
 	location string
 	log      hclog.Logger
 	now      func() time.Time
+	// run is the plan whose checks this Registry runs (see Planning).
+	run *RunPlan
 }
 
 // New returns a Registry over store for one environment.

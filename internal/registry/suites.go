@@ -36,6 +36,7 @@ func (r *Registry) CheckSuitePlan(ctx context.Context, p SuitePlan) (Problems, s
 		if !p.TargetKnown {
 			return nil
 		}
+		tx = r.run.over(tx, r.env)
 		var fv *FeatureVersion
 		var err error
 		ps, fv, err = r.checkSuite(ctx, tx, p.Suite)
@@ -83,6 +84,9 @@ func (r *Registry) checkSuite(ctx context.Context, tx Tx, s ValidationSuite) (Pr
 		}
 		if err != nil {
 			return nil, nil, err
+		}
+		if fv.Features == nil {
+			return ps, nil, nil // planned in this run, its features not known yet
 		}
 		return CheckExpectationsAgainstSchema(s.Name, fv, s.Expectations), &fv, nil
 	case s.Model != "":

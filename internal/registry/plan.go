@@ -1,0 +1,239 @@
+package registry
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// This file is what one Terraform plan does to the registry, as far as the
+// objects planned so far tell. Terraform plans one object at a time; the
+// plan-time checks of a later object read what earlier ones planned:
+//
+//   - an object the plan creates or changes is seen by later checks as if it
+//     were written (so a deployment of a model version created in the same
+//     run gets the whole D2 chain, and a reference to an object being
+//     re-created is never treated as missing);
+//   - an object the plan deletes or replaces is checked against the objects
+//     that read it (F2): a reader that stays and still reads it is an error,
+//     a reader that leaves in the same plan or moves off is not.
+//
+// Terraform plans a reader after what it references when the configuration
+// references it through an attribute (mlops_feature_version.x.id), and in a
+// destroy plan dependents before what they depend on; other objects in any
+// order. So the F2 verdict on a reader is given by whichever of the two is
+// planned second.
+
+// RunPlan records one Terraform plan. It is safe for concurrent use:
+// Terraform plans several objects at once.
+type RunPlan struct {
+	mu sync.Mutex
+	// objects holds the planned content of created and changed objects:
+	// FeatureGroup, FeatureVersion, Model, ModelVersion, Deployment or
+	// ValidationSuite values.
+	objects map[objectKey]any
+	// leaving maps an object the plan deletes or replaces to true when it
+	// is replaced.
+	leaving map[objectKey]bool
+	// staying maps an object that stays to the objects it reads.
+	staying map[objectKey][]objectKey
+	// pending maps a reader not planned yet to the leaving objects it reads
+	// (as the registry says), for its own plan to settle.
+	pending map[objectKey][]objectKey
+}
+
+type objectKey struct {
+	Kind Kind
+	ID   string
+}
+
+func keyOf(r Ref) objectKey { return objectKey{Kind: r.Kind, ID: r.ID} }
+
+func (k objectKey) ref() Ref { return Ref{Kind: k.Kind, ID: k.ID} }
+
+// NewRunPlan returns an empty record of one plan.
+func NewRunPlan() *RunPlan {
+	return &RunPlan{
+		objects: map[objectKey]any{},
+		leaving: map[objectKey]bool{},
+		staying: map[objectKey][]objectKey{},
+		pending: map[objectKey][]objectKey{},
+	}
+}
+
+// Put records the planned content of an object the plan creates or
+// changes. obj is a FeatureGroup, FeatureVersion, Model, ModelVersion,
+// Deployment or ValidationSuite; its id must be known.
+func (p *RunPlan) Put(obj any) {
+	if p == nil {
+		return
+	}
+	ref, ok := refOf(obj)
+	if !ok || ref.ID == "" {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.objects[keyOf(ref)] = obj
+}
+
+func refOf(obj any) (Ref, bool) {
+	switch o := obj.(type) {
+	case FeatureGroup:
+		return Ref{Kind: KindFeatureGroup, ID: o.ID()}, true
+	case FeatureVersion:
+		return Ref{Kind: KindFeatureVersion, ID: o.ID()}, true
+	case Model:
+		return Ref{Kind: KindModel, ID: o.ID()}, true
+	case ModelVersion:
+		return Ref{Kind: KindModelVersion, ID: o.ID()}, true
+	case Deployment:
+		return Ref{Kind: KindDeployment, ID: o.ID()}, true
+	case ValidationSuite:
+		return Ref{Kind: KindSuite, ID: o.ID()}, true
+	}
+	return Ref{}, false
+}
+
+func (p *RunPlan) planned(kind Kind, id string) (any, bool) {
+	if p == nil {
+		return nil, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o, ok := p.objects[objectKey{Kind: kind, ID: id}]
+	return o, ok
+}
+
+// Leave records that the plan deletes obj (replace false) or replaces it
+// (deletes, then creates it again), and returns rule F2's verdict on the
+// objects of this environment that read it: an error for each reader
+// already planned to stay that blocks it (see blocks). A reader not planned yet is
+// settled by its own plan (Stay): Terraform plans a reader that references
+// obj after it, and orphans, destroys and readers that moved off obj in an
+// order that may put them after it. A reader that no plan of this run
+// settles (one managed by another configuration) is refused at apply, where
+// the registry refuses the delete before anything is deleted. A replaced
+// object's new content is recorded with Put.
+func (p *RunPlan) Leave(ctx context.Context, r *Registry, obj Ref, replace bool) (Problems, error) {
+	deps, err := r.Dependents(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := keyOf(obj)
+	p.leaving[k] = replace
+	delete(p.pending, k) // a reader that leaves settles what it read
+	var blocking []Ref
+	for _, d := range deps {
+		dk := keyOf(d)
+		if _, gone := p.leaving[dk]; gone {
+			continue
+		}
+		reads, planned := p.staying[dk]
+		switch {
+		case !planned:
+			p.pending[dk] = append(p.pending[dk], k)
+		case blocks(replace, reads, k):
+			blocking = append(blocking, d)
+		}
+	}
+	return CheckLeavingReaders(obj, replace, r.env, blocking), nil
+}
+
+// Stay records that obj stays (created, changed or unchanged) and reads the
+// objects in reads, and returns rule F2's verdict on it: an error for each
+// object it reads that the plan deletes or replaces. Unknown references are
+// left out of reads: apply decides those.
+func (p *RunPlan) Stay(obj Ref, env string, reads []Ref) Problems {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := keyOf(obj)
+	keys := make([]objectKey, len(reads))
+	for i, r := range reads {
+		keys[i] = keyOf(r)
+	}
+	p.staying[k] = keys
+	var ps Problems
+	for _, gone := range p.pending[k] {
+		if blocks(p.leaving[gone], keys, gone) {
+			ps = append(ps, CheckReaderOfLeaving(obj, gone.ref(), p.leaving[gone], env)...)
+		}
+	}
+	delete(p.pending, k)
+	return ps
+}
+
+// blocks reports whether a reader that stays, reading reads after the plan,
+// keeps obj from leaving. A deleted object may go once its readers have
+// moved off it: Terraform updates them before it deletes what they
+// referenced. A replaced object may not while any of its readers stays:
+// Terraform deletes it first (then creates it, then updates the readers).
+func blocks(replace bool, reads []objectKey, obj objectKey) bool {
+	return replace || slices.Contains(reads, obj)
+}
+
+// over returns tx as the plan's checks see it: an object this plan creates
+// or changes in env reads as planned when the registry does not hold it yet.
+func (p *RunPlan) over(tx Tx, env string) Tx {
+	if p == nil {
+		return tx
+	}
+	return plannedTx{Tx: tx, plan: p, env: env}
+}
+
+// plannedTx reads the registry, then the plan for an object the registry
+// does not hold.
+type plannedTx struct {
+	Tx
+	plan *RunPlan
+	env  string
+}
+
+func plannedOr[T any](t plannedTx, env string, kind Kind, id string, v T, err error) (T, error) {
+	if env != t.env || !isNotFound(err) {
+		return v, err
+	}
+	if o, ok := t.plan.planned(kind, id); ok {
+		if planned, ok := o.(T); ok {
+			return planned, nil
+		}
+	}
+	return v, err
+}
+
+func (t plannedTx) FeatureGroup(ctx context.Context, env, name string) (FeatureGroup, error) {
+	g, err := t.Tx.FeatureGroup(ctx, env, name)
+	return plannedOr(t, env, KindFeatureGroup, name, g, err)
+}
+
+func (t plannedTx) FeatureVersion(ctx context.Context, env, group string, version int64) (FeatureVersion, error) {
+	v, err := t.Tx.FeatureVersion(ctx, env, group, version)
+	return plannedOr(t, env, KindFeatureVersion, FeatureVersionID(group, version), v, err)
+}
+
+func (t plannedTx) Model(ctx context.Context, env, name string) (Model, error) {
+	m, err := t.Tx.Model(ctx, env, name)
+	return plannedOr(t, env, KindModel, name, m, err)
+}
+
+func (t plannedTx) ModelVersion(ctx context.Context, env, model string, version int64) (ModelVersion, error) {
+	v, err := t.Tx.ModelVersion(ctx, env, model, version)
+	return plannedOr(t, env, KindModelVersion, ModelVersionID(model, version), v, err)
+}
+
+// Planning returns a Registry whose plan-time checks (Check*Plan) also see
+// what run plans: the objects it creates or changes read as written when
+// the registry does not hold them yet.
+func (r *Registry) Planning(run *RunPlan) *Registry {
+	c := *r
+	c.run = run
+	return &c
+}
+
+// Run is the plan set with Planning, nil when none was.
+func (r *Registry) Run() *RunPlan { return r.run }
