@@ -10,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-
-	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 // optionalString maps the registry's "" (unset) to null, so that an unset
@@ -125,28 +123,4 @@ func knownInt64(i types.Int64) *int64 {
 	}
 	v := i.ValueInt64()
 	return &v
-}
-
-// mapping maps the resource onto the registry for the shared CRUD.
-func (r *deploymentResource) mapping() objectMapping[deploymentModel, registry.Deployment] {
-	return objectMapping[deploymentModel, registry.Deployment]{
-		kind: registry.KindDeployment,
-		toObject: func(ctx context.Context, m deploymentModel, diags *diag.Diagnostics) registry.Deployment {
-			return m.toRegistry(ctx, diags)
-		},
-		fromObject: func(_ context.Context, d registry.Deployment, _ *diag.Diagnostics) deploymentModel {
-			return deploymentFromRegistry(d)
-		},
-		stateID:  func(m deploymentModel) string { return m.ID.ValueString() },
-		revision: func(o registry.Deployment) int64 { return o.Revision },
-		create:   r.reg.CreateDeployment,
-		read:     r.reg.Deployment,
-		update: func(ctx context.Context, d registry.Deployment, revision int64) (registry.Deployment, error) {
-			d.Revision = revision
-			return r.reg.UpdateDeployment(ctx, d)
-		},
-		remove: func(ctx context.Context, id string, revision int64) error {
-			return r.reg.DeleteDeployment(ctx, id, registry.IfRevision(revision))
-		},
-	}
 }

@@ -171,7 +171,7 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 			"A deployment is imported by its name, which must match "+registry.DeploymentNamePattern+"; got "+quote(req.ID)+".")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importObject(ctx, req, resp, nil)
 }
 
 // ModifyPlan sets status, and for a deployment the plan creates or changes
@@ -280,5 +280,30 @@ func deploymentFromRegistry(d registry.Deployment) deploymentModel {
 		PromoteFrom: optionalString(d.PromoteFrom),
 		Status:      types.StringValue(d.Status()),
 		UpdatedAt:   types.StringValue(formatTime(d.UpdatedAt)),
+	}
+}
+
+// mapping maps the resource onto the registry for the shared CRUD.
+func (r *deploymentResource) mapping() objectMapping[deploymentModel, registry.Deployment] {
+	return objectMapping[deploymentModel, registry.Deployment]{
+		reg:  r.reg,
+		kind: registry.KindDeployment,
+		toObject: func(ctx context.Context, m deploymentModel, diags *diag.Diagnostics) registry.Deployment {
+			return m.toRegistry(ctx, diags)
+		},
+		fromObject: func(_ context.Context, d registry.Deployment, _ *diag.Diagnostics) deploymentModel {
+			return deploymentFromRegistry(d)
+		},
+		stateID:  func(m deploymentModel) string { return m.ID.ValueString() },
+		revision: func(o registry.Deployment) int64 { return o.Revision },
+		create:   r.reg.CreateDeployment,
+		read:     r.reg.Deployment,
+		update: func(ctx context.Context, d registry.Deployment, revision int64) (registry.Deployment, error) {
+			d.Revision = revision
+			return r.reg.UpdateDeployment(ctx, d)
+		},
+		remove: func(ctx context.Context, id string, revision int64) error {
+			return r.reg.DeleteDeployment(ctx, id, registry.IfRevision(revision))
+		},
 	}
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -130,7 +129,7 @@ func (r *featureGroupResource) ImportState(ctx context.Context, req resource.Imp
 			"A feature group is imported by its name, which must match "+registry.NamePattern+"; got "+quote(req.ID)+".")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importObject(ctx, req, resp, nil)
 }
 
 // ModifyPlan sets the id (the name) and records the group in the run's
@@ -185,6 +184,7 @@ func featureGroupFromRegistry(ctx context.Context, g registry.FeatureGroup, diag
 // mapping maps the resource onto the registry for the shared CRUD.
 func (r *featureGroupResource) mapping() objectMapping[featureGroupModel, registry.FeatureGroup] {
 	return objectMapping[featureGroupModel, registry.FeatureGroup]{
+		reg:  r.reg,
 		kind: registry.KindFeatureGroup,
 		toObject: func(ctx context.Context, m featureGroupModel, diags *diag.Diagnostics) registry.FeatureGroup {
 			return m.toRegistry(ctx, diags)

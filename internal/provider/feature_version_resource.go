@@ -148,9 +148,7 @@ func (r *featureVersionResource) ImportState(ctx context.Context, req resource.I
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("feature_group_id"), group)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), newVersionValue(version))...)
+	importObject(ctx, req, resp, map[string]any{"feature_group_id": group, "version": newVersionValue(version)})
 }
 
 // ModifyPlan sets the id and schema_hash, records the version in the run's
@@ -307,6 +305,7 @@ func featuresIdentical(a, b []registry.Feature) bool {
 // mapping maps the resource onto the registry for the shared CRUD.
 func (r *featureVersionResource) mapping() objectMapping[featureVersionModel, registry.FeatureVersion] {
 	return objectMapping[featureVersionModel, registry.FeatureVersion]{
+		reg:  r.reg,
 		kind: registry.KindFeatureVersion,
 		toObject: func(ctx context.Context, m featureVersionModel, diags *diag.Diagnostics) registry.FeatureVersion {
 			return m.toRegistry(ctx, diags)

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -82,7 +81,7 @@ func (r *modelResource) ImportState(ctx context.Context, req resource.ImportStat
 			"A model is imported by its name, which must match "+registry.ModelNamePattern+"; got "+quote(req.ID)+".")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importObject(ctx, req, resp, nil)
 }
 
 // ModifyPlan sets the id (the name) and records the model in the run's
@@ -126,6 +125,7 @@ func modelFromRegistry(ctx context.Context, m registry.Model, diags *diag.Diagno
 // mapping maps the resource onto the registry for the shared CRUD.
 func (r *modelResource) mapping() objectMapping[modelModel, registry.Model] {
 	return objectMapping[modelModel, registry.Model]{
+		reg:  r.reg,
 		kind: registry.KindModel,
 		toObject: func(ctx context.Context, m modelModel, diags *diag.Diagnostics) registry.Model {
 			return m.toRegistry(ctx, diags)

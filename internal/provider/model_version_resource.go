@@ -184,9 +184,7 @@ func (r *modelVersionResource) ImportState(ctx context.Context, req resource.Imp
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("model_id"), model)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), newVersionValue(version))...)
+	importObject(ctx, req, resp, map[string]any{"model_id": model, "version": newVersionValue(version)})
 }
 
 // ModifyPlan sets the id, records the version in the run's plan (F2:
@@ -394,6 +392,7 @@ func metricsFromRegistry(metrics map[string]string, diags *diag.Diagnostics) typ
 // mapping maps the resource onto the registry for the shared CRUD.
 func (r *modelVersionResource) mapping() objectMapping[modelVersionModel, registry.ModelVersion] {
 	return objectMapping[modelVersionModel, registry.ModelVersion]{
+		reg:  r.reg,
 		kind: registry.KindModelVersion,
 		toObject: func(ctx context.Context, m modelVersionModel, diags *diag.Diagnostics) registry.ModelVersion {
 			return m.toRegistry(ctx, diags)

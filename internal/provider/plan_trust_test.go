@@ -238,7 +238,7 @@ func TestAccPlan_replaceServedRefused(t *testing.T) {
 			},
 			{
 				// Nothing changed: the plan of the first configuration is empty.
-				Config: reg.config(stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v1.id")),
+				Config:           reg.config(stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v1.id")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            modelVersionArtifact(reg, "fraud/1", "s3://models/fraud/1"),
 			},
@@ -394,6 +394,70 @@ resource "mlops_deployment" "scoring" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue("mlops_deployment.scoring", tfjsonpath.New("model_version_id"), knownvalue.StringExact("fraud/2")),
 				}},
+			},
+		},
+	})
+}
+
+// TestAccPlan_wrongRegistry: a state whose objects are all missing from a
+// registry (or environment) that was never written stops the plan with an
+// error naming the registry and the environment, instead of proposing to
+// create everything again; back on the right registry, the plan is empty.
+func TestAccPlan_wrongRegistry(t *testing.T) {
+	reg := newTestRegistry(t)
+	other := newTestRegistry(t)
+	body := stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v1.id")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: reg.config(body)},
+			{
+				Config:      other.config(body),
+				PlanOnly:    true,
+				ExpectError: errorRE(`The registry holds none of this state's objects`, `environment "default" of the registry`, `has never been written`),
+			},
+			{
+				Config:      reg.envConfig("staging", body),
+				PlanOnly:    true,
+				ExpectError: errorRE(`The registry holds none of this state's objects`, `environment "staging"`),
+			},
+			{
+				Config:           reg.config(body),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccPlan_importMissing: importing an id the registry does not hold
+// names the environment and the registry it looked in.
+func TestAccPlan_importMissing(t *testing.T) {
+	reg := newTestRegistry(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: reg.config(`
+resource "mlops_model" "other" {
+  name = "other"
+}
+`)},
+			{
+				Config: reg.config(`
+resource "mlops_model" "other" {
+  name = "other"
+}
+
+import {
+  to = mlops_model.fraud
+  id = "fraud"
+}
+
+resource "mlops_model" "fraud" {
+  name = "fraud"
+}
+`),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Cannot import model "fraud": not found`, `does not exist in environment "default" of the registry`),
 			},
 		},
 	})

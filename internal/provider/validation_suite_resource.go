@@ -189,7 +189,7 @@ func (r *validationSuiteResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Invalid import id", "A validation suite is imported by its name: "+ps[0].Detail+".")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importObject(ctx, req, resp, nil)
 }
 
 // ModifyPlan sets the id (the name), records the suite in the run's plan
@@ -353,6 +353,7 @@ func expectationsToList(exps []registry.Expectation, diags *diag.Diagnostics) ty
 // mapping maps the resource onto the registry for the shared CRUD.
 func (r *validationSuiteResource) mapping() objectMapping[validationSuiteModel, registry.ValidationSuite] {
 	return objectMapping[validationSuiteModel, registry.ValidationSuite]{
+		reg:  r.reg,
 		kind: registry.KindSuite,
 		toObject: func(ctx context.Context, m validationSuiteModel, diags *diag.Diagnostics) registry.ValidationSuite {
 			return m.toRegistry(ctx, diags)
