@@ -6,15 +6,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 var (
-	_ datasource.DataSource              = &featureVersionDataSource{}
-	_ datasource.DataSourceWithConfigure = &featureVersionDataSource{}
+	_ datasource.DataSource                     = &featureVersionDataSource{}
+	_ datasource.DataSourceWithConfigure        = &featureVersionDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &featureVersionDataSource{}
 )
 
 // NewFeatureVersionDataSource returns the mlops_feature_version data source.
@@ -25,14 +25,24 @@ type featureVersionDataSource struct {
 }
 
 type featureVersionDataModel struct {
-	FeatureGroup types.String `tfsdk:"feature_group"`
-	Version      versionValue `tfsdk:"version"`
-	ID           types.String `tfsdk:"id"`
-	Features     types.List   `tfsdk:"features"`
-	Deprecated   types.Bool   `tfsdk:"deprecated"`
-	Description  types.String `tfsdk:"description"`
-	SchemaHash   types.String `tfsdk:"schema_hash"`
-	CreatedAt    types.String `tfsdk:"created_at"`
+	FeatureGroupID types.String `tfsdk:"feature_group_id"`
+	FeatureGroup   types.String `tfsdk:"feature_group"`
+	Version        versionValue `tfsdk:"version"`
+	ID             types.String `tfsdk:"id"`
+	Features       types.List   `tfsdk:"features"`
+	Deprecated     types.Bool   `tfsdk:"deprecated"`
+	Description    types.String `tfsdk:"description"`
+	SchemaHash     types.String `tfsdk:"schema_hash"`
+	CreatedAt      types.String `tfsdk:"created_at"`
+}
+
+// featureGroupArgument is feature_group_id, as mlops_feature_version names
+// it, formerly feature_group.
+var featureGroupArgument = renamedArgument{
+	name:      "feature_group_id",
+	old:       "feature_group",
+	what:      "Id of the feature group: its name, as `mlops_feature_group`'s `id`",
+	validator: nameValidator("feature group name"),
 }
 
 func (d *featureVersionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -40,15 +50,13 @@ func (d *featureVersionDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func (d *featureVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	groupID, group := featureGroupArgument.attributes()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up a feature version of the provider's environment: a given version, or without `version` " +
 			"the highest version that is not deprecated.",
 		Attributes: map[string]schema.Attribute{
-			"feature_group": schema.StringAttribute{
-				MarkdownDescription: "Name of the feature group.",
-				Required:            true,
-				Validators:          []validator.String{nameValidator("feature group name")},
-			},
+			"feature_group_id": groupID,
+			"feature_group":    group,
 			"version": schema.NumberAttribute{
 				MarkdownDescription: "Version to look up, a whole number of 1 or more. Unset: the highest non-deprecated version, which this attribute then holds.",
 				Optional:            true,
@@ -75,20 +83,25 @@ func (d *featureVersionDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
+func (d *featureVersionDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{featureGroupArgument.configValidator()}
+}
+
 func (d *featureVersionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg featureVersionDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	group := featureGroupArgument.value(cfg.FeatureGroupID, cfg.FeatureGroup)
 	var (
 		v   registry.FeatureVersion
 		err error
 	)
 	if cfg.Version.IsNull() {
-		v, err = d.reg.LatestFeatureVersion(ctx, cfg.FeatureGroup.ValueString())
+		v, err = d.reg.LatestFeatureVersion(ctx, group.ValueString())
 	} else {
-		v, err = d.reg.FeatureVersion(ctx, cfg.FeatureGroup.ValueString(), cfg.Version.ValueInt64())
+		v, err = d.reg.FeatureVersion(ctx, group.ValueString(), cfg.Version.ValueInt64())
 	}
 	if err != nil {
 		addLookupError(&resp.Diagnostics, "feature version", err)
@@ -100,13 +113,14 @@ func (d *featureVersionDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	m := featureVersionFromRegistry(v, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionDataModel{
-		FeatureGroup: cfg.FeatureGroup,
-		Version:      m.Version,
-		ID:           m.ID,
-		Features:     m.Features,
-		Deprecated:   m.Deprecated,
-		Description:  m.Description,
-		SchemaHash:   m.SchemaHash,
-		CreatedAt:    m.CreatedAt,
+		FeatureGroupID: group,
+		FeatureGroup:   cfg.FeatureGroup,
+		Version:        m.Version,
+		ID:             m.ID,
+		Features:       m.Features,
+		Deprecated:     m.Deprecated,
+		Description:    m.Description,
+		SchemaHash:     m.SchemaHash,
+		CreatedAt:      m.CreatedAt,
 	})...)
 }

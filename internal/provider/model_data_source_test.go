@@ -63,16 +63,27 @@ data "mlops_model" "fraud" {
   name = "fraud"
 }
 data "mlops_model_version" "pinned" {
-  model   = "fraud"
-  version = 1
+  model_id = "fraud"
+  version  = 1
 }
 data "mlops_model_version" "latest" {
-  model = "fraud"
+  model_id = mlops_model.fraud.id
+}
+data "mlops_model_version" "deprecated_argument" {
+  model   = "fraud"
+  version = 1
 }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.mlops_model.fraud", tfjsonpath.New("description"), knownvalue.StringExact("card fraud scoring")),
 					statecheck.ExpectKnownValue("data.mlops_model_version.pinned", tfjsonpath.New("id"), knownvalue.StringExact("fraud/1")),
+					statecheck.ExpectKnownValue("data.mlops_model_version.pinned", tfjsonpath.New("model_id"), knownvalue.StringExact("fraud")),
+					statecheck.ExpectKnownValue("data.mlops_model_version.pinned", tfjsonpath.New("model"), knownvalue.Null()),
+					// The former name of model_id, deprecated: the same
+					// version, and model_id holds the value too.
+					statecheck.ExpectKnownValue("data.mlops_model_version.deprecated_argument", tfjsonpath.New("id"), knownvalue.StringExact("fraud/1")),
+					statecheck.ExpectKnownValue("data.mlops_model_version.deprecated_argument", tfjsonpath.New("model"), knownvalue.StringExact("fraud")),
+					statecheck.ExpectKnownValue("data.mlops_model_version.deprecated_argument", tfjsonpath.New("model_id"), knownvalue.StringExact("fraud")),
 					statecheck.ExpectKnownValue("data.mlops_model_version.pinned", tfjsonpath.New("feature_version_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("transactions/1")})),
 					statecheck.ExpectKnownValue("data.mlops_model_version.pinned", tfjsonpath.New("inputs"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("data.mlops_model_version.latest", tfjsonpath.New("id"), knownvalue.StringExact("fraud/2")),
@@ -89,13 +100,27 @@ data "mlops_model_version" "latest" {
 				),
 			},
 			{
+				Config: reg.config(`
+data "mlops_model_version" "both" {
+  model_id = "fraud"
+  model    = "fraud"
+}
+`),
+				ExpectError: errorRE("Invalid Attribute Combination", "model_id", "model"),
+			},
+			{
 				Config: reg.envConfig("prod", `
 data "mlops_model_version" "latest" {
-  model = "fraud"
+  model_id = "fraud"
 }
 `),
 				ExpectError: errorRE("No such model version", `model "fraud" does not exist in environment "prod"`),
 			},
 		},
 	})
+}
+
+// The deprecated model warns at validate, naming model_id, which does not.
+func TestModelVersionDataSource_deprecatedArgumentWarns(t *testing.T) {
+	testDeprecatedArgumentWarns(t, "mlops_model_version", "model", "model_id", "fraud")
 }

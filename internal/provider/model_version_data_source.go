@@ -5,15 +5,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 var (
-	_ datasource.DataSource              = &modelVersionDataSource{}
-	_ datasource.DataSourceWithConfigure = &modelVersionDataSource{}
+	_ datasource.DataSource                     = &modelVersionDataSource{}
+	_ datasource.DataSourceWithConfigure        = &modelVersionDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &modelVersionDataSource{}
 )
 
 // NewModelVersionDataSource returns the mlops_model_version data source.
@@ -24,6 +24,7 @@ type modelVersionDataSource struct {
 }
 
 type modelVersionDataModel struct {
+	ModelID           types.String `tfsdk:"model_id"`
 	Model             types.String `tfsdk:"model"`
 	Version           versionValue `tfsdk:"version"`
 	ID                types.String `tfsdk:"id"`
@@ -37,19 +38,26 @@ type modelVersionDataModel struct {
 	CreatedAt         types.String `tfsdk:"created_at"`
 }
 
+// modelArgument is model_id, as mlops_model_version names it, formerly
+// model.
+var modelArgument = renamedArgument{
+	name:      "model_id",
+	old:       "model",
+	what:      "Id of the model: its name, as `mlops_model`'s `id`",
+	validator: modelNameValidator(),
+}
+
 func (d *modelVersionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_model_version"
 }
 
 func (d *modelVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	modelID, model := modelArgument.attributes()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up a model version of the provider's environment: a given version, or without `version` the highest one.",
 		Attributes: map[string]schema.Attribute{
-			"model": schema.StringAttribute{
-				MarkdownDescription: "Name of the model.",
-				Required:            true,
-				Validators:          []validator.String{modelNameValidator()},
-			},
+			"model_id": modelID,
+			"model":    model,
 			"version": schema.NumberAttribute{
 				MarkdownDescription: "Version to look up, a whole number of 1 or more. Unset: the highest version, which this attribute then holds.",
 				Optional:            true,
@@ -78,20 +86,25 @@ func (d *modelVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	}
 }
 
+func (d *modelVersionDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{modelArgument.configValidator()}
+}
+
 func (d *modelVersionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg modelVersionDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	model := modelArgument.value(cfg.ModelID, cfg.Model)
 	var (
 		v   registry.ModelVersion
 		err error
 	)
 	if cfg.Version.IsNull() {
-		v, err = d.reg.LatestModelVersion(ctx, cfg.Model.ValueString())
+		v, err = d.reg.LatestModelVersion(ctx, model.ValueString())
 	} else {
-		v, err = d.reg.ModelVersion(ctx, cfg.Model.ValueString(), cfg.Version.ValueInt64())
+		v, err = d.reg.ModelVersion(ctx, model.ValueString(), cfg.Version.ValueInt64())
 	}
 	if err != nil {
 		addLookupError(&resp.Diagnostics, "model version", err)
@@ -99,6 +112,7 @@ func (d *modelVersionDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	m := modelVersionFromRegistry(v, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelVersionDataModel{
+		ModelID:           model,
 		Model:             cfg.Model,
 		Version:           m.Version,
 		ID:                m.ID,

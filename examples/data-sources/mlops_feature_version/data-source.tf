@@ -1,12 +1,12 @@
 # A given version.
 data "mlops_feature_version" "transactions_v1" {
-  feature_group = "transactions"
-  version       = 1
+  feature_group_id = "transactions"
+  version          = 1
 }
 
 # Without version: the highest version that is not deprecated.
 data "mlops_feature_version" "transactions_latest" {
-  feature_group = "transactions"
+  feature_group_id = "transactions"
 }
 
 output "transactions_feature_versions" {

@@ -1,12 +1,12 @@
 # A given version.
 data "mlops_model_version" "fraud_v2" {
-  model   = "fraud"
-  version = 2
+  model_id = "fraud"
+  version  = 2
 }
 
 # Without version: the highest version of the model.
 data "mlops_model_version" "fraud_latest" {
-  model = "fraud"
+  model_id = "fraud"
 }
 
 output "fraud_model_versions" {
