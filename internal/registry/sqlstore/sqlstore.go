@@ -238,23 +238,8 @@ func (s *Store) inspect(ctx context.Context) (version int64, tables []string, er
 		return 0, nil, nil
 	}
 	where := s.b.Where()
-	rows, err := s.db.QueryContext(ctx, s.d.Tables)
-	if err != nil {
-		return 0, nil, fmt.Errorf("registry %s: listing its tables: %w", where, err)
-	}
-	defer func() { _ = rows.Close() }()
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return 0, nil, fmt.Errorf("registry %s: listing its tables: %w", where, err)
-		}
-		tables = append(tables, t)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, nil, fmt.Errorf("registry %s: listing its tables: %w", where, err)
-	}
-	if len(tables) == 0 {
-		return 0, nil, nil
+	if tables, err = s.tables(ctx); err != nil || len(tables) == 0 {
+		return 0, nil, err
 	}
 	if !slices.Contains(tables, SchemaTable) {
 		return 0, nil, fmt.Errorf("%s is not an mlops registry: it holds tables (%s) but no %s; nothing was written. Point `registry` at an mlops registry or %s",
@@ -268,6 +253,12 @@ func (s *Store) inspect(ctx context.Context) (version int64, tables []string, er
 	if version > s.target {
 		return 0, nil, fmt.Errorf("registry %s: the registry's schema version is %d, newer than this provider understands (%d): it was written by a newer mlops provider; upgrade the provider. Nothing was written", where, version, s.target)
 	}
+	// Listed again after the version: a migration commits its tables with
+	// its version, so every table of a version read is listed now, even
+	// when another process migrated the schema since the first listing.
+	if tables, err = s.tables(ctx); err != nil {
+		return 0, nil, err
+	}
 	var lacks []string
 	for t, since := range s.since {
 		if since <= version && !slices.Contains(tables, t) {
@@ -280,6 +271,27 @@ func (s *Store) inspect(ctx context.Context) (version int64, tables []string, er
 			where, SchemaTable, version, strings.Join(lacks, ", "), s.d.Empty)
 	}
 	return version, tables, nil
+}
+
+// tables lists the tables of the database.
+func (s *Store) tables(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.Tables)
+	if err != nil {
+		return nil, fmt.Errorf("registry %s: listing its tables: %w", s.b.Where(), err)
+	}
+	defer func() { _ = rows.Close() }()
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("registry %s: listing its tables: %w", s.b.Where(), err)
+		}
+		tables = append(tables, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("registry %s: listing its tables: %w", s.b.Where(), err)
+	}
+	return tables, nil
 }
 
 // ensureSchema creates or migrates the schema, under the backend's schema

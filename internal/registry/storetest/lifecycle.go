@@ -178,3 +178,39 @@ func testEnvironmentsNeverConflict(t *testing.T, open Open) {
 		t.Errorf("writers alone in their environments were run again %d times: writes of different environments conflicted", retried)
 	}
 }
+
+// testReadsWhileTheSchemaIsCreated: stores that read a new registry while
+// another store's first write creates its schema, migration after
+// migration, see an empty registry or the written one, never an error.
+func testReadsWhileTheSchemaIsCreated(t *testing.T, open Open) {
+	f := newFixture(t, open)
+	ctx := f.ctx
+	readers := make([]*registry.Registry, racers-1)
+	for i := range readers {
+		readers[i] = newRegistry(t, open(t), "dev", f.clock)
+	}
+	done := make(chan struct{})
+	errs := race(func(i int) error {
+		if i == 0 {
+			defer close(done)
+			_, err := f.env("dev").CreateModel(ctx, registry.Model{Name: "fraud"})
+			return err
+		}
+		for reads := 0; ; reads++ {
+			_, err := readers[i-1].Model(ctx, "fraud")
+			if err != nil && !registry.IsNotFound(err) {
+				return fmt.Errorf("reader %d, read %d: %w", i, reads, err)
+			}
+			select {
+			case <-done:
+				return nil
+			default:
+			}
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -82,6 +82,7 @@ func Run(t *testing.T, open Open) {
 		{"NeverWritten", testNeverWritten},
 		{"RollbackOnPanic", testRollbackOnPanic},
 		{"EnvironmentsNeverConflict", testEnvironmentsNeverConflict},
+		{"ReadsWhileTheSchemaIsCreated", testReadsWhileTheSchemaIsCreated},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
