@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
@@ -245,6 +247,16 @@ resource "mlops_model_version" "v" {
 						"auc": knownvalue.Float64Exact(0.9),
 					})),
 				},
+				Check: func(*terraform.State) error {
+					mv, err := reg.open("default").ModelVersion(context.Background(), "fraud", 1)
+					if err != nil {
+						return err
+					}
+					if !reflect.DeepEqual(mv.Metrics, map[string]string{"auc": "0.9"}) || mv.Revision != 1 {
+						return fmt.Errorf("registry holds metrics %v at revision %d, want auc 0.9 at revision 1", mv.Metrics, mv.Revision)
+					}
+					return nil
+				},
 			},
 		},
 	})
@@ -256,7 +268,8 @@ func TestAccNumbers_eventTime(t *testing.T) {
 	version := func(eventType string) string {
 		return reg.config(transactionsGroup + fmt.Sprintf(`
 resource "mlops_feature_version" "v" {
-  feature_group_id = "transactions"
+  # The group exists (the step before): its id is known at plan.
+  feature_group_id = mlops_feature_group.transactions.id
   version          = 1
   features = [
     { name = "account_id", type = "string" },
