@@ -6,8 +6,10 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,30 +212,84 @@ func (w *workdir) stateList() []string {
 	return strings.Split(out, "\n")
 }
 
-// stateID returns the id attribute of a resource in state.
-func (w *workdir) stateID(addr string) string {
+// stateIDs returns the id of every managed resource in state, by address,
+// from `terraform show -json`.
+func (w *workdir) stateIDs() map[string]string {
 	w.t.Helper()
-	for _, line := range strings.Split(w.must("state", "show", "-no-color", addr).stdout, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 3 && f[0] == "id" && f[1] == "=" {
-			return strings.Trim(f[2], `"`)
+	type module struct {
+		Resources []struct {
+			Address string
+			Mode    string
+			Values  struct{ ID string }
+		}
+		ChildModules []json.RawMessage `json:"child_modules"`
+	}
+	var state struct {
+		Values *struct {
+			RootModule json.RawMessage `json:"root_module"`
 		}
 	}
-	w.t.Fatalf("no id for %s in state", addr)
-	return ""
+	out := w.must("show", "-json").stdout
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		w.t.Fatalf("terraform show -json: %v\n%s", err, out)
+	}
+	ids := map[string]string{}
+	if state.Values == nil {
+		return ids
+	}
+	var walk func(raw json.RawMessage)
+	walk = func(raw json.RawMessage) {
+		var m module
+		if err := json.Unmarshal(raw, &m); err != nil {
+			w.t.Fatalf("terraform show -json: %v", err)
+		}
+		for _, r := range m.Resources {
+			if r.Mode == "managed" {
+				ids[r.Address] = r.Values.ID
+			}
+		}
+		for _, c := range m.ChildModules {
+			walk(c)
+		}
+	}
+	walk(state.Values.RootModule)
+	return ids
 }
 
-// importRoundTrip removes every managed resource from state, imports it
-// again by its id, and expects an empty plan.
+// importRoundTrip removes every managed resource from state and imports it
+// again with an import block by its id, as the resource pages show, in one
+// apply that must import them all and change nothing; the plan after it
+// must be empty.
 func (w *workdir) importRoundTrip() {
 	w.t.Helper()
-	for _, addr := range w.stateList() {
-		if strings.HasPrefix(addr, "data.") {
-			continue
-		}
-		id := w.stateID(addr)
-		w.must("state", "rm", addr)
-		w.must("import", "-no-color", addr, id)
+	ids := w.stateIDs()
+	if len(ids) == 0 {
+		w.t.Fatal("nothing in state to import")
+	}
+	addrs := make([]string, 0, len(ids))
+	var imports strings.Builder
+	for addr, id := range ids {
+		addrs = append(addrs, addr)
+		fmt.Fprintf(&imports, "import {\n  to = %s\n  id = %q\n}\n", addr, id)
+	}
+	w.must(append([]string{"state", "rm"}, addrs...)...)
+	if got := w.stateList(); len(got) != 0 {
+		w.t.Fatalf("state after state rm: %v", got)
+	}
+	file := filepath.Join(w.dir, "imports.tf")
+	if err := os.WriteFile(file, []byte(imports.String()), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+	out := w.apply().stdout
+	want := fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", len(ids))
+	if !strings.Contains(out, want) {
+		w.t.Fatalf("importing %d resources with import blocks: want %q in:\n%s", len(ids), want, out)
+	}
+	if err := os.Remove(file); err != nil {
+		w.t.Fatal(err)
+	}
+	if got := w.stateIDs(); !maps.Equal(got, ids) {
+		w.t.Fatalf("after the import: %v in state, want %v", got, ids)
 	}
 	w.expectEmptyPlan()
 }

@@ -6,8 +6,8 @@ import (
 )
 
 // TestQuickstart applies examples/quickstart with the built provider, plans
-// again (empty), round-trips every resource through terraform import, and
-// destroys.
+// again (empty), removes every resource from state and imports it again
+// with import blocks (one apply, then an empty plan), and destroys.
 func TestQuickstart(t *testing.T) {
 	w := newWorkdir(t, "examples/quickstart")
 	out := w.apply().stdout
