@@ -112,38 +112,17 @@ resource "mlops_model_version" "v" {
 // look it up.
 func TestAccNumbers_versionStateUnchanged(t *testing.T) {
 	reg := newTestRegistry(t)
-	config := reg.config(transactionsGroup + `
-resource "mlops_feature_version" "v" {
-  feature_group_id = mlops_feature_group.transactions.id
-  version          = 2
-  features = [
-    { name = "account_id", type = "string" },
-    { name = "event_ts", type = "timestamp" },
-  ]
-}
-
-resource "mlops_model" "fraud" {
-  name = "fraud"
-}
-
-resource "mlops_model_version" "v" {
-  model_id            = mlops_model.fraud.id
-  version             = 2.0
-  artifact_uri        = "s3://models/fraud/2"
-  feature_version_ids = [mlops_feature_version.v.id]
-  metrics             = { auc = 0.93, big = 1e308 }
-}
-`)
+	config := reg.config(mvFeatures + mvModel + fraudVersion(2, `[mlops_feature_version.v2.id]`, `  metrics = { auc = 0.93, big = 1e308 }`))
 	lookups := config + `
 data "mlops_feature_version" "d" {
   feature_group = mlops_feature_group.transactions.id
   version       = 2
-  depends_on    = [mlops_feature_version.v]
+  depends_on    = [mlops_feature_version.v2]
 }
 
 data "mlops_model_version" "d" {
   model      = mlops_model.fraud.id
-  depends_on = [mlops_model_version.v]
+  depends_on = [mlops_model_version.fraud_v2]
 }
 `
 	resource.ParallelTest(t, resource.TestCase{
@@ -152,11 +131,11 @@ data "mlops_model_version" "d" {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("mlops_feature_version.v", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue("mlops_feature_version.v", tfjsonpath.New("id"), knownvalue.StringExact("transactions/2")),
-					statecheck.ExpectKnownValue("mlops_model_version.v", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue("mlops_model_version.v", tfjsonpath.New("id"), knownvalue.StringExact("fraud/2")),
-					statecheck.ExpectKnownValue("mlops_model_version.v", tfjsonpath.New("metrics"), knownvalue.MapExact(map[string]knownvalue.Check{
+					statecheck.ExpectKnownValue("mlops_feature_version.v2", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue("mlops_feature_version.v2", tfjsonpath.New("id"), knownvalue.StringExact("transactions/2")),
+					statecheck.ExpectKnownValue("mlops_model_version.fraud_v2", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue("mlops_model_version.fraud_v2", tfjsonpath.New("id"), knownvalue.StringExact("fraud/2")),
+					statecheck.ExpectKnownValue("mlops_model_version.fraud_v2", tfjsonpath.New("metrics"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"auc": knownvalue.Float64Exact(0.93),
 						"big": knownvalue.Float64Exact(1e308),
 					})),
@@ -168,8 +147,8 @@ data "mlops_model_version" "d" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
-			{ResourceName: "mlops_feature_version.v", ImportState: true, ImportStateId: "transactions/2", ImportStateVerify: true},
-			{ResourceName: "mlops_model_version.v", ImportState: true, ImportStateId: "fraud/2", ImportStateVerify: true},
+			{ResourceName: "mlops_feature_version.v2", ImportState: true, ImportStateId: "transactions/2", ImportStateVerify: true},
+			{ResourceName: "mlops_model_version.fraud_v2", ImportState: true, ImportStateId: "fraud/2", ImportStateVerify: true},
 			{
 				Config: lookups,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -194,31 +173,10 @@ data "mlops_model_version" "d" {
 func TestAccNumbers_metricOutOfRange(t *testing.T) {
 	reg := newTestRegistry(t)
 	stack := func(metrics string) string {
-		return reg.config(transactionsGroup + `
-resource "mlops_feature_version" "v" {
-  feature_group_id = mlops_feature_group.transactions.id
-  version          = 1
-  features = [
-    { name = "account_id", type = "string" },
-    { name = "event_ts", type = "timestamp" },
-  ]
-}
-
-resource "mlops_model" "fraud" {
-  name = "fraud"
-}
-
-resource "mlops_model_version" "v" {
-  model_id            = mlops_model.fraud.id
-  version             = 1
-  artifact_uri        = "s3://models/fraud/1"
-  feature_version_ids = [mlops_feature_version.v.id]
-  metrics             = ` + metrics + `
-}
-`)
+		return reg.config(mvFeatures + mvModel + fraudVersion(1, `[mlops_feature_version.v1.id]`, "  metrics = "+metrics))
 	}
 	refused := func(metric, got string) *regexp.Regexp {
-		return errorRE("Error: Invalid metric value", "with mlops_model_version.v",
+		return errorRE("Error: Invalid metric value", "with mlops_model_version.fraud_v1",
 			fmt.Sprintf(`metric %q = %s is not a finite 64-bit floating-point number`, metric, got))
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -227,7 +185,7 @@ resource "mlops_model_version" "v" {
 			{Config: stack(`{ auc = 1e400 }`), PlanOnly: true, ExpectError: refused("auc", "1e+400")},
 			{Config: stack(`{ auc = 0.9, loss = -2e308 }`), PlanOnly: true, ExpectError: refused("loss", "-2e+308")},
 			{Config: reg.config(atValidate(`
-resource "mlops_model_version" "v" {
+resource "mlops_model_version" "fraud_v1" {
   count               = var.n
   model_id            = "fraud"
   version             = 1
@@ -243,7 +201,7 @@ resource "mlops_model_version" "v" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("mlops_model_version.v", tfjsonpath.New("metrics"), knownvalue.MapExact(map[string]knownvalue.Check{
+					statecheck.ExpectKnownValue("mlops_model_version.fraud_v1", tfjsonpath.New("metrics"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"auc": knownvalue.Float64Exact(0.9),
 					})),
 				},
@@ -265,18 +223,12 @@ resource "mlops_model_version" "v" {
 // event_time is a timestamp or date feature outside the primary key (F3).
 func TestAccNumbers_eventTime(t *testing.T) {
 	reg := newTestRegistry(t)
+	// The group exists from the step before: its id is known at plan.
 	version := func(eventType string) string {
-		return reg.config(transactionsGroup + fmt.Sprintf(`
-resource "mlops_feature_version" "v" {
-  # The group exists (the step before): its id is known at plan.
-  feature_group_id = mlops_feature_group.transactions.id
-  version          = 1
-  features = [
+		return reg.config(featureVersionConfig(1, fmt.Sprintf(`
     { name = "account_id", type = "string" },
     { name = "amount", type = "double" },
-    { name = "event_ts", type = %q },
-  ]
-}`, eventType))
+    { name = "event_ts", type = %q },`, eventType), ""))
 	}
 	keyGroup := `
 resource "mlops_feature_group" "g" {
