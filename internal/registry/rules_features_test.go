@@ -39,6 +39,49 @@ func dump(ps Problems) string {
 	return b.String()
 }
 
+// want is a problem a check should report: its rule, severity and path,
+// and words its text holds.
+type want struct {
+	rule  string
+	sev   Severity
+	path  Path
+	words []string
+}
+
+func errorAt(rule string, path Path, words ...string) want {
+	return want{rule: rule, sev: SeverityError, path: path, words: words}
+}
+
+func warningAt(rule string, path Path, words ...string) want {
+	return want{rule: rule, sev: SeverityWarning, path: path, words: words}
+}
+
+// expectProblems fails the test unless ps holds exactly the wanted
+// problems, in order, and blocks the change exactly when one is an error.
+func expectProblems(t *testing.T, ps Problems, wants ...want) {
+	t.Helper()
+	if len(ps) != len(wants) {
+		t.Fatalf("want %d problems, got %d:\n%s", len(wants), len(ps), dump(ps))
+	}
+	blocks := false
+	for i, w := range wants {
+		p := ps[i]
+		if p.Rule != w.rule || p.Severity != w.sev || !reflect.DeepEqual(p.Path, w.path) {
+			t.Errorf("problem %d %q: rule %q, severity %v, path %v; want rule %q, severity %v, path %v",
+				i, p, p.Rule, p.Severity, p.Path, w.rule, w.sev, w.path)
+		}
+		for _, word := range w.words {
+			if !strings.Contains(p.String(), word) {
+				t.Errorf("problem %d %q does not say %q", i, p, word)
+			}
+		}
+		blocks = blocks || w.sev == SeverityError
+	}
+	if (ps.Err() != nil) != blocks {
+		t.Errorf("Err() = %v; want an error: %v", ps.Err(), blocks)
+	}
+}
+
 func feats(pairs ...string) []Feature {
 	out := make([]Feature, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
