@@ -26,14 +26,25 @@ const providerExitBound = 30 * time.Second
 // rather than keep the registry open; the registry holds no half-written
 // object and applying again converges.
 func TestProviderExitsWithTerraform(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		cliConfig(t)
-		testTerraformKilled(t, "sqlite://"+filepath.Join(t.TempDir(), "registry.db"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		cliConfig(t)
-		testTerraformKilled(t, pgtest.URL(t))
-	})
+	onEachStore(t, testTerraformKilled)
+}
+
+// onEachStore runs test once on a new SQLite registry and once on a new
+// PostgreSQL database, each a subtest named after its store.
+func onEachStore(t *testing.T, test func(t *testing.T, registryURL string)) {
+	stores := []struct {
+		name string
+		url  func(testing.TB) string
+	}{
+		{"sqlite", func(t testing.TB) string { return "sqlite://" + filepath.Join(t.TempDir(), "registry.db") }},
+		{"postgres", pgtest.URL},
+	}
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			cliConfig(t)
+			test(t, s.url(t))
+		})
+	}
 }
 
 func testTerraformKilled(t *testing.T, registryURL string) {
@@ -78,7 +89,7 @@ func testTerraformKilled(t *testing.T, registryURL string) {
 			if shown.Load() < 8 {
 				continue
 			}
-			children := providerChildren(tfPID)
+			children := providerChildren(w.dir, tfPID)
 			if len(children) != 1 {
 				t.Fatalf("terraform runs %d provider processes, want 1: %v", len(children), children)
 			}
@@ -138,23 +149,11 @@ func (p procID) alive() bool {
 	return ok && start == p.start && state != "Z" && state != "X"
 }
 
-// providerChildren lists the terraform-provider-mlops processes whose parent
-// is ppid.
-func providerChildren(ppid int) []procID {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
+// providerChildren lists the provider processes started in dir whose
+// parent is ppid.
+func providerChildren(dir string, ppid int) []procID {
 	var out []procID
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if err != nil || filepath.Base(exe) != "terraform-provider-mlops" {
-			continue
-		}
+	for _, pid := range providerPIDs(dir) {
 		if parent, _, start, ok := procStat(pid); ok && parent == ppid {
 			out = append(out, procID{pid: pid, start: start})
 		}
