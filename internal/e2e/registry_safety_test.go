@@ -52,6 +52,26 @@ func fileSum(t *testing.T, path string) string {
 	return fmt.Sprintf("%d bytes, sha256 %x", len(b), sha256.Sum256(b))
 }
 
+// createForeignTables gives a database (driver "sqlite" or "pgx") the
+// tables of another application, customers and orders, with rows.
+func createForeignTables(t *testing.T, driver, dsn string) {
+	t.Helper()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	for _, q := range []string{
+		`CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)`,
+		`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)`,
+		`INSERT INTO customers (id, name) VALUES (1, 'ada'), (2, 'grace')`,
+	} {
+		if _, err := db.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
 // expectNotARegistry expects terraform to stop with the refusal of a
 // database that is not a registry.
 func expectNotARegistry(t *testing.T, r result, where string, tables string) {
@@ -101,22 +121,7 @@ func TestPlanNeverCreatesARegistry(t *testing.T) {
 func TestForeignSQLiteFileUntouched(t *testing.T) {
 	cliConfig(t)
 	path := filepath.Join(t.TempDir(), "app.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		`CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)`,
-		`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)`,
-		`INSERT INTO customers (name) VALUES ('ada'), ('grace')`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
+	createForeignTables(t, "sqlite", "file:"+path)
 	before := fileSum(t, path)
 	w := safetyWorkdir(t, "sqlite://"+path)
 
@@ -187,20 +192,7 @@ func TestPostgresPlanWritesNothing(t *testing.T) {
 	}
 
 	foreign := pgtest.URL(t)
-	db, err := sql.Open("pgx", foreign)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		`CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric)`,
-		`CREATE TABLE customers (id bigserial PRIMARY KEY, name text)`,
-		`INSERT INTO customers (name) VALUES ('ada'), ('grace')`,
-	} {
-		if _, err := db.ExecContext(t.Context(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	_ = db.Close()
+	createForeignTables(t, "pgx", foreign)
 	before := pgTables(t, foreign)
 	w = safetyWorkdir(t, foreign)
 	expectNotARegistry(t, w.run("plan", "-no-color"), registry.RedactURL(foreign), "customers, orders")
