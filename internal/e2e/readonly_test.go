@@ -155,3 +155,30 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestReadOnlyRoleEmptyDatabase: a role that may only read can plan
+// against a database the registry was never created in (plan writes
+// nothing, so it needs no write permission); apply, which would create the
+// registry's tables, is refused with the read-only role's message, and the
+// database still has no table.
+func TestReadOnlyRoleEmptyDatabase(t *testing.T) {
+	cliConfig(t)
+	adminURL := pgtest.URL(t)
+	roURL := pgtest.ReadOnlyURL(t, adminURL, readOnlyPassword)
+	w := newWorkdir(t)
+	w.writeFile("main.tf", readOnlyConfig)
+	w.setenv("MLOPS_REGISTRY", roURL)
+	w.workspace("ci")
+
+	r := w.run("plan", "-detailed-exitcode", "-no-color", "-var", "description=v1")
+	if r.code != 2 || !strings.Contains(r.stdout, "mlops_feature_group.transactions will be created") {
+		t.Fatalf("plan with a read-only role against an empty database: expected the creation: %s", r)
+	}
+	r = w.run("apply", "-auto-approve", "-no-color", "-var", "description=v1")
+	if r.code != 1 || !strings.Contains(squash(r.stderr), "may not write") || strings.Contains(r.stdout+r.stderr, readOnlyPassword) {
+		t.Fatalf("apply with a read-only role against an empty database: expected the read-only refusal, without the password: %s", r)
+	}
+	if tables := pgTables(t, adminURL); tables != "" {
+		t.Fatalf("the read-only role's plan or apply created tables: %s", tables)
+	}
+}

@@ -1,4 +1,5 @@
-// Package stores opens the registry store a registry URL names.
+// Package stores opens the registry store a registry URL names: the SQLite
+// file or the PostgreSQL database.
 package stores
 
 import (
@@ -12,7 +13,9 @@ import (
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlite"
 )
 
-// Open opens the store at loc.
+// Open opens the store at loc. Opening reads and never writes: a registry
+// that does not exist yet reads as empty until the store's first write
+// creates it, and a database that is not a registry is refused.
 func Open(ctx context.Context, loc registry.Location, log hclog.Logger) (registry.Store, error) {
 	switch loc.Scheme {
 	case "sqlite":
