@@ -23,7 +23,7 @@ func TestRedactErrKeepsTheWrappedError(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("errors.Is no longer sees the cause through %v", err)
 	}
-	if got := redactErr(context.Canceled, u); got != context.Canceled {
+	if got := redactErr(context.Canceled, u); !errors.Is(got, context.Canceled) || got.Error() != context.Canceled.Error() {
 		t.Errorf("an error without the URL was changed: %v", got)
 	}
 }
