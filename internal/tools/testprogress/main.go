@@ -44,7 +44,7 @@ func main() {
 	heartbeat := flag.Duration("heartbeat", time.Minute, "print what is still running after this long without output (0: never)")
 	slowest := flag.Int("slowest", 8, "how many of the slowest tests the summary lists")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [flags] [--] GO_TEST_ARGS...\n", os.Args[0])
+		_, _ = fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [flags] [--] GO_TEST_ARGS...\n", os.Args[0])
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -61,7 +61,7 @@ func run(args []string, out io.Writer, heartbeat time.Duration, slowest int) int
 		fmt.Fprintln(os.Stderr, "testprogress:", err)
 		return 2
 	}
-	fmt.Fprintf(out, "    go test -json %s\n", strings.Join(args, " "))
+	_, _ = fmt.Fprintf(out, "    go test -json %s\n", strings.Join(args, " "))
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "testprogress:", err)
 		return 2
@@ -161,7 +161,7 @@ func newReport(out io.Writer, start time.Time) *report {
 }
 
 func (r *report) printf(format string, args ...any) {
-	fmt.Fprintf(r.out, format, args...)
+	_, _ = fmt.Fprintf(r.out, format, args...)
 	r.lastPrint = time.Now()
 }
 
