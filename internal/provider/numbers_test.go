@@ -281,7 +281,7 @@ func TestFeatureVersionPlanEventTimeTypePath(t *testing.T) {
 	}
 	providerType := schemas.Provider.ValueType()
 	configured, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
-		Config: dynamicValue(t, providerType, objectValue(providerType, map[string]tftypes.Value{
+		Config: dynamicValue(t, providerType, objectValue(t, providerType, map[string]tftypes.Value{
 			"registry":    tftypes.NewValue(tftypes.String, reg.url()),
 			"environment": tftypes.NewValue(tftypes.String, "default"),
 			"actor":       tftypes.NewValue(tftypes.String, "test"),
@@ -294,14 +294,18 @@ func TestFeatureVersionPlanEventTimeTypePath(t *testing.T) {
 	plan := func(eventType string) []*tfprotov6.Diagnostic {
 		t.Helper()
 		typ := schemas.ResourceSchemas["mlops_feature_version"].ValueType()
-		featureType := typ.(tftypes.Object).AttributeTypes["features"].(tftypes.List).ElementType
+		features, ok := typ.(tftypes.Object).AttributeTypes["features"].(tftypes.List)
+		if !ok {
+			t.Fatalf("features is not a list: %s", typ)
+		}
+		featureType := features.ElementType
 		feature := func(name, typ string) tftypes.Value {
-			return objectValue(featureType, map[string]tftypes.Value{
+			return objectValue(t, featureType, map[string]tftypes.Value{
 				"name": tftypes.NewValue(tftypes.String, name),
 				"type": tftypes.NewValue(tftypes.String, typ),
 			})
 		}
-		config := dynamicValue(t, typ, objectValue(typ, map[string]tftypes.Value{
+		config := dynamicValue(t, typ, objectValue(t, typ, map[string]tftypes.Value{
 			"feature_group_id": tftypes.NewValue(tftypes.String, "transactions"),
 			"version":          tftypes.NewValue(tftypes.Number, 1),
 			"features": tftypes.NewValue(tftypes.List{ElementType: featureType}, []tftypes.Value{
@@ -337,8 +341,12 @@ func TestFeatureVersionPlanEventTimeTypePath(t *testing.T) {
 
 // objectValue is a value of an object type: the given attributes, the
 // others null.
-func objectValue(typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
-	obj := typ.(tftypes.Object)
+func objectValue(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
+	t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not an object type", typ)
+	}
 	vals := make(map[string]tftypes.Value, len(obj.AttributeTypes))
 	for name, at := range obj.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)
