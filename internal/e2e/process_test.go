@@ -99,7 +99,9 @@ func testTerraformKilled(t *testing.T, registryURL string) {
 			}
 		}
 	}
-	<-exited
+	if err := <-exited; err == nil {
+		t.Fatal("terraform exited 0 although it was killed")
+	}
 	killed := time.Now()
 	created := shown.Load()
 

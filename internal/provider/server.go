@@ -46,7 +46,7 @@ type Server struct {
 // plugin process calls it when Terraform has stopped the plugin, or has
 // gone without stopping it.
 func (s *Server) Close(ctx context.Context) error {
-	_, err := s.ProviderServer.StopProvider(ctx, &tfprotov6.StopProviderRequest{})
+	_, err := s.StopProvider(ctx, &tfprotov6.StopProviderRequest{})
 	return errors.Join(err, s.provider.Close())
 }
 
