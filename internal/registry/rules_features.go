@@ -58,8 +58,8 @@ func CheckEventTimeNotKey(group, eventTime string, primaryKey []string) Problems
 	for i, k := range primaryKey {
 		if k == eventTime {
 			ps.errorf("F3", Path{"event_time"}, "Event time is a primary key column",
-				"event_time %q of feature group %q is also primary_key column %d: the event time says when a row's values were observed, the primary key which entity they describe; name a timestamp or date feature outside primary_key as event_time, or leave event_time unset",
-				eventTime, group, i+1)
+				"event_time %q of feature group %q is also primary_key column %d: the event time says when a row's values were observed, the primary key which entity they describe; name a feature of type %s outside primary_key as event_time, or leave event_time unset",
+				eventTime, group, i+1, strings.Join(EventTimeTypes, " or "))
 		}
 	}
 	return ps
