@@ -14,7 +14,7 @@ const registryPassword = "s3cretpw"
 // cannot be parsed. Terraform quotes the source line of a diagnostic that is
 // attached to an attribute, so the error must be the provider's as a whole:
 // it names the registry with the password masked and points to
-// MLOPS_REGISTRY, and neither its output nor the debug log shows the
+// MLOPS_REGISTRY, and neither its output nor the debug or trace log shows the
 // password.
 func TestRegistryPasswordNotPrinted(t *testing.T) {
 	for _, c := range []struct {
@@ -24,7 +24,7 @@ func TestRegistryPasswordNotPrinted(t *testing.T) {
 		{"password option", "postgres:///db?host=/nonexistent&password=" + registryPassword, "Cannot open the registry", "password=xxxxx"},
 		{"invalid URL", "postgres://u:" + registryPassword + "@[::1/db", "Invalid registry URL", "postgres://xxxxx@[::1/db"},
 	} {
-		for _, tfLog := range []string{"", "debug"} {
+		for _, tfLog := range []string{"", "debug", "trace"} {
 			name := c.name
 			if tfLog != "" {
 				name += "/TF_LOG=" + tfLog
