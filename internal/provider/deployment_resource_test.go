@@ -92,14 +92,6 @@ func dropTransactionsV2(t *testing.T, reg *testRegistry) {
 	}
 }
 
-func restoreTransactionsV2(t *testing.T, reg *testRegistry) {
-	t.Helper()
-	behindTerraform(t, reg, `INSERT INTO feature_versions SELECT * FROM lost_feature_versions`, `DROP TABLE lost_feature_versions`)
-	if _, err := reg.open("default").FeatureVersion(context.Background(), "transactions", 2); err != nil {
-		t.Fatalf("transactions/2 not restored: %v", err)
-	}
-}
-
 func TestAccDeployment_lifecycle(t *testing.T) {
 	reg := newTestRegistry(t)
 	replicas := func(minimum, maximum int64) knownvalue.Check {
@@ -132,7 +124,7 @@ func TestAccDeployment_lifecycle(t *testing.T) {
 						plancheck.ExpectResourceAction(deploymentAddr, plancheck.ResourceActionCreate),
 						plancheck.ExpectKnownValue(deploymentAddr, tfjsonpath.New("status"), knownvalue.StringExact("serving")),
 						plancheck.ExpectKnownValue(deploymentAddr, tfjsonpath.New("replicas"), replicas(1, 1)),
-						plancheck.ExpectUnknownValue(deploymentAddr, tfjsonpath.New("id")),
+						plancheck.ExpectKnownValue(deploymentAddr, tfjsonpath.New("id"), knownvalue.StringExact("fraud-scoring")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -322,8 +314,12 @@ func TestAccDeployment_missingVersions(t *testing.T) {
 }
 
 // TestAccDeployment_servingMissingFeatureVersion: a deployment already
-// serving a model version whose feature version has gone is refused at plan
-// for any change, as the write would refuse it at apply.
+// serving a model version whose feature version has gone behind
+// Terraform's back: when the same plan creates the feature version again,
+// the deployment's change is checked against the planned feature version
+// (nothing refused, nothing replaced), and one apply converges. (A feature
+// version that no plan creates again is refused by D2: see
+// TestAccPlan_sameRun and the promotion tests.)
 func TestAccDeployment_servingMissingFeatureVersion(t *testing.T) {
 	reg := newTestRegistry(t)
 	scaled := reg.config(deploymentConfig("fraud-scoring", "mlops_model_version.fraud_v2.id", `  replicas = { min = 2, max = 2 }`))
@@ -335,18 +331,11 @@ func TestAccDeployment_servingMissingFeatureVersion(t *testing.T) {
 			{
 				PreConfig: func() { dropTransactionsV2(t, reg) },
 				Config:    scaled,
-				PlanOnly:  true,
-				ExpectError: errorRE("Feature version missing for a served model (rule D2)",
-					"deployment fraud-scoring -> model version fraud/2 -> feature version transactions/2", `environment "default"`),
-			},
-			{
-				// Restored: the change goes through, in place.
-				PreConfig: func() { restoreTransactionsV2(t, reg) },
-				Config:    scaled,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("mlops_feature_version.v2", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction("mlops_model_version.fraud_v2", plancheck.ResourceActionNoop),
 						plancheck.ExpectResourceAction(deploymentAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("mlops_feature_version.v2", plancheck.ResourceActionNoop),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -535,7 +524,7 @@ func TestAccDeployment_promotion(t *testing.T) {
 }
 
 // TestAccDeployment_servedFeatureVersionNotDeleted: F2 for a feature
-// version that a served model version reads: refused at apply, nothing lost.
+// version that a served model version reads: refused at plan, nothing lost.
 func TestAccDeployment_servedFeatureVersionNotDeleted(t *testing.T) {
 	reg := newTestRegistry(t)
 	ctx := context.Background()
@@ -568,16 +557,11 @@ func TestAccDeployment_servedFeatureVersionNotDeleted(t *testing.T) {
 				},
 			},
 			{
-				Config: reg.config(withoutV1 + deploymentBlock("fraud-scoring", "mlops_model_version.fraud_v1.id", "")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("mlops_feature_version.v1", plancheck.ResourceActionDestroy),
-						plancheck.ExpectResourceAction("mlops_model_version.fraud_v1", plancheck.ResourceActionNoop),
-					},
-				},
+				// Refused at plan: fraud/1, which a deployment serves, stays.
+				Config:   reg.config(withoutV1 + deploymentBlock("fraud-scoring", "mlops_model_version.fraud_v1.id", "")),
+				PlanOnly: true,
 				ExpectError: errorRE("Object still referenced (rule F2)",
-					`feature version "transactions/1" in environment "default" is still referenced by model version "fraud/1" (served by deployment fraud-scoring)`,
-					"Nothing was deleted"),
+					`this plan deletes feature version "transactions/1" in environment "default", but model version "fraud/1"`),
 			},
 			{
 				// Nothing was lost.

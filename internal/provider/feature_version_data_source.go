@@ -70,7 +70,7 @@ func (d *featureVersionDataSource) Schema(_ context.Context, _ datasource.Schema
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"name":        schema.StringAttribute{MarkdownDescription: "Feature name.", Computed: true},
-						"type":        schema.StringAttribute{MarkdownDescription: "Feature type, as written when it was declared.", Computed: true, CustomType: featureTypeType{}},
+						"type":        schema.StringAttribute{MarkdownDescription: "Feature type, in canonical form (`Array< INT >` reads `array<int>`).", Computed: true, CustomType: featureTypeType{}},
 						"description": schema.StringAttribute{MarkdownDescription: "Free-text description.", Computed: true},
 					},
 				},

@@ -74,7 +74,7 @@ data "mlops_feature_version" "pinned" {
 					statecheck.ExpectKnownValue("data.mlops_feature_version.latest", tfjsonpath.New("id"), knownvalue.StringExact("transactions/2")),
 					statecheck.ExpectKnownValue("data.mlops_feature_version.latest", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
 					statecheck.ExpectKnownValue("data.mlops_feature_version.latest", tfjsonpath.New("features").AtSliceIndex(2), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"name": knownvalue.StringExact("amount_7d"), "type": knownvalue.StringExact("Double"), "description": knownvalue.StringExact("sum over 7 days"),
+						"name": knownvalue.StringExact("amount_7d"), "type": knownvalue.StringExact("double"), "description": knownvalue.StringExact("sum over 7 days"),
 					})),
 					statecheck.CompareValuePairs("data.mlops_feature_version.latest", tfjsonpath.New("schema_hash"), "mlops_feature_version.v2", tfjsonpath.New("schema_hash"), compareEqual),
 				},

@@ -181,6 +181,13 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !create {
 		var stateFeatures types.List
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("features"), &stateFeatures)...)
+		prior, _ := featuresFromList(ctx, stateFeatures, &resp.Diagnostics)
+		planned, _ := featuresFromList(ctx, plan.Features, &resp.Diagnostics)
+		if !stateFeatures.Equal(plan.Features) && registry.FeaturesEquivalent(prior, planned) {
+			// Only the spelling of types differs: keep the prior one.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("features"), stateFeatures)...)
+			plan.Features = stateFeatures
+		}
 		if stateFeatures.Equal(plan.Features) {
 			// The schema is unchanged: nothing to check, and schema_hash
 			// stays (other changes would otherwise mark it unknown).

@@ -69,13 +69,13 @@ func TestAccFeatureVersion_lifecycle(t *testing.T) {
 		CheckDestroy:             checkFeatureVersionsDestroyed(reg, "default", "transactions/1", "transactions/2"),
 		Steps: []resource.TestStep{
 			{
-				// Created in the same run as its group: the group id is
-				// unknown at plan, the checks run at apply.
+				// Created in the same run as its group: the ids follow from
+				// the configuration and are known at plan.
 				Config: reg.config(featureVersionConfig(1, baseFeatures, "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("id")),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("transactions/1")),
 						plancheck.ExpectKnownValue(addr, tfjsonpath.New("schema_hash"), knownvalue.StringRegexp(regexp.MustCompile(`^sha256:[0-9a-f]{64}$`))),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

@@ -52,13 +52,13 @@ type modelVersionModel struct {
 }
 
 type inputModel struct {
-	Feature types.String `tfsdk:"feature"`
-	Type    types.String `tfsdk:"type"`
+	Feature types.String     `tfsdk:"feature"`
+	Type    featureTypeValue `tfsdk:"type"`
 }
 
 var inputAttrTypes = map[string]attr.Type{
 	"feature": types.StringType,
-	"type":    types.StringType,
+	"type":    featureTypeType{},
 }
 
 func (r *modelVersionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -121,8 +121,9 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 						},
 						"type": schema.StringAttribute{
 							MarkdownDescription: "Type the model expects; when set it must equal the feature's type under the feature type language " +
-								"(`Array< INT >` equals `array<int>`). Kept as written.",
-							Optional: true,
+								"(`Array< INT >` equals `array<int>`: re-spelling it is no change). The registry keeps the canonical form.",
+							Optional:   true,
+							CustomType: featureTypeType{},
 						},
 					},
 				},
@@ -203,6 +204,15 @@ func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if !req.State.Raw.IsNull() {
+		// Re-spelling an input's type is no change: keep the prior spelling.
+		var prior types.List
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("inputs"), &prior)...)
+		if !prior.Equal(plan.Inputs) && !inputsDiffer(ctx, prior, plan.Inputs, &resp.Diagnostics) {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("inputs"), prior)...)
+			plan.Inputs = prior
+		}
 	}
 	model := knownString(plan.ModelID)
 	if model != "" && plan.Version.ValueInt64() > 0 {
@@ -351,7 +361,7 @@ func inputsToList(inputs []registry.Input, diags *diag.Diagnostics) types.List {
 	}
 	elems := make([]attr.Value, len(inputs))
 	for i, in := range inputs {
-		obj, d := types.ObjectValue(inputAttrTypes, map[string]attr.Value{"feature": types.StringValue(in.Feature), "type": optionalString(in.Type)})
+		obj, d := types.ObjectValue(inputAttrTypes, map[string]attr.Value{"feature": types.StringValue(in.Feature), "type": optionalFeatureType(in.Type)})
 		diags.Append(d...)
 		elems[i] = obj
 	}
@@ -422,4 +432,12 @@ func (r *modelVersionResource) mapping() objectMapping[modelVersionModel, regist
 			return r.reg.DeleteModelVersion(ctx, model, version, registry.IfRevision(revision))
 		},
 	}
+}
+
+// optionalFeatureType is a feature type, null when empty.
+func optionalFeatureType(s string) featureTypeValue {
+	if s == "" {
+		return featureTypeValue{StringValue: types.StringNull()}
+	}
+	return newFeatureTypeValue(s)
 }

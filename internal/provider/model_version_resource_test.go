@@ -235,10 +235,10 @@ func TestAccModelVersion_seed(t *testing.T) {
 						plancheck.ExpectResourceAction("mlops_model.fraud", plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction(v1, plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction(v2, plancheck.ResourceActionCreate),
-						// Nothing is guessed: the references are unknown at plan.
-						plancheck.ExpectUnknownValue(v2, tfjsonpath.New("id")),
-						plancheck.ExpectUnknownValue(v2, tfjsonpath.New("model_id")),
-						plancheck.ExpectUnknownValue(v2, tfjsonpath.New("feature_version_ids").AtSliceIndex(0)),
+						// Every id follows from configuration: known at plan.
+						plancheck.ExpectKnownValue(v2, tfjsonpath.New("id"), knownvalue.StringExact("fraud/2")),
+						plancheck.ExpectKnownValue(v2, tfjsonpath.New("model_id"), knownvalue.StringExact("fraud")),
+						plancheck.ExpectKnownValue(v2, tfjsonpath.New("feature_version_ids").AtSliceIndex(0), knownvalue.StringExact("transactions/2")),
 						plancheck.ExpectKnownValue(v2, tfjsonpath.New("metrics"), knownvalue.MapExact(map[string]knownvalue.Check{
 							"auc":                knownvalue.NumberExact(number(t, "0.93")),
 							"recall_at_1pct_fpr": knownvalue.NumberExact(number(t, "0.41")),
@@ -381,7 +381,8 @@ func TestAccModelVersion_seed(t *testing.T) {
 					})),
 				},
 				Check: reRegistered(func(v registry.ModelVersion) error {
-					if !slices.Equal(v.Inputs, []registry.Input{{Feature: "amount_7d"}, {Feature: "merchant_counts", Type: "Array< INT >"}}) {
+					// The registry keeps the canonical form of a type.
+					if !slices.Equal(v.Inputs, []registry.Input{{Feature: "amount_7d"}, {Feature: "merchant_counts", Type: "array<int>"}}) {
 						return fmt.Errorf("inputs %v", v.Inputs)
 					}
 					return nil
@@ -631,17 +632,12 @@ func TestAccModelVersion_referencedNotDeleted(t *testing.T) {
 			{Config: full},
 			{
 				// The features' configuration drops transactions/1 while the
-				// models' still reads it (here by its literal id).
-				Config: reg.config(transactionsGroup + mvFeatureV2 + mvModel + fraudVersion(1, `["transactions/1"]`, "")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("mlops_feature_version.v1", plancheck.ResourceActionDestroy),
-						plancheck.ExpectResourceAction("mlops_model_version.fraud_v1", plancheck.ResourceActionNoop),
-					},
-				},
+				// models' still reads it (here by its literal id): refused
+				// at plan, since fraud/1 stays.
+				Config:   reg.config(transactionsGroup + mvFeatureV2 + mvModel + fraudVersion(1, `["transactions/1"]`, "")),
+				PlanOnly: true,
 				ExpectError: errorRE("Object still referenced (rule F2)",
-					`feature version "transactions/1" in environment "default" is still referenced by model version "fraud/1"`,
-					"Nothing was deleted"),
+					`this plan deletes feature version "transactions/1" in environment "default", but model version "fraud/1" still reads it`),
 			},
 			{
 				// Nothing was deleted, and the state still holds it.
@@ -823,9 +819,9 @@ resource "mlops_model_version" "v" {
 	})
 }
 
-// TestAccModelVersion_inputTypeSpelling: re-spelling an input's type is an
-// in-place update that records the new spelling; a real type change is a
-// new version.
+// TestAccModelVersion_inputTypeSpelling: re-spelling an input's type is no
+// change (the state keeps the spelling it had, the registry the canonical
+// form); a real type change is a new version.
 func TestAccModelVersion_inputTypeSpelling(t *testing.T) {
 	reg := newTestRegistry(t)
 	addr := "mlops_model_version.fraud_v2"
@@ -840,11 +836,11 @@ func TestAccModelVersion_inputTypeSpelling(t *testing.T) {
 			{
 				Config: cfg("array<int>"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("inputs").AtSliceIndex(0).AtMapKey("type"), knownvalue.StringExact("array<int>")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("inputs").AtSliceIndex(0).AtMapKey("type"), knownvalue.StringExact("Array< INT >")),
 				},
 			},
 			{

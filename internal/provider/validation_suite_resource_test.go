@@ -177,15 +177,15 @@ func TestAccValidationSuite_lifecycle(t *testing.T) {
 		CheckDestroy:             vsSuitesDestroyed(reg, "transactions-quality", "fraud-release-gate"),
 		Steps: []resource.TestStep{
 			{
-				// Targets created in the same run: their ids, and so the
-				// suites' Great Expectations JSON, are unknown at plan.
+				// Targets created in the same run: their ids are known at
+				// plan, and so is the suites' Great Expectations JSON.
 				Config: reg.config(first),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(vsDataAddr, plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction(vsGateAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectUnknownValue(vsDataAddr, tfjsonpath.New("great_expectations_json")),
-						plancheck.ExpectUnknownValue(vsGateAddr, tfjsonpath.New("great_expectations_json")),
+						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json"), knownvalue.StringRegexp(regexp.MustCompile(`"feature_version_id": "transactions/2"`))),
+						plancheck.ExpectKnownValue(vsGateAddr, tfjsonpath.New("great_expectations_json"), knownvalue.StringRegexp(regexp.MustCompile(`"model_id": "fraud"`))),
 						// The severity default is in the plan.
 						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("expectations").AtSliceIndex(1).AtMapKey("severity"), knownvalue.StringExact("error")),
 					},

@@ -106,6 +106,7 @@ func (r *Registry) CreateFeatureVersion(ctx context.Context, v FeatureVersion) (
 	if err := ps.Err(); err != nil {
 		return FeatureVersion{}, err
 	}
+	v.Features = canonicalFeatures(v.Features)
 	v.SchemaHash = SchemaHash(v.Features)
 	v.CreatedAt = r.timestamp()
 	v.Revision = 1
@@ -153,8 +154,8 @@ func (r *Registry) UpdateFeatureVersion(ctx context.Context, v FeatureVersion) (
 			return nil, nil, err
 		}
 		out = prior
-		out.Features, out.Deprecated, out.Description = v.Features, v.Deprecated, v.Description
-		out.SchemaHash = SchemaHash(v.Features)
+		out.Features, out.Deprecated, out.Description = canonicalFeatures(v.Features), v.Deprecated, v.Description
+		out.SchemaHash = SchemaHash(out.Features)
 		out.Revision = prior.Revision + 1
 		return prior, out, tx.UpdateFeatureVersion(ctx, r.env, out)
 	})

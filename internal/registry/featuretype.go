@@ -230,3 +230,49 @@ func (p *typeParser) parse(depth int) (FeatureType, error) {
 	}
 	return FeatureType{}, fmt.Errorf("unknown type name %q at position %d", name, start+1)
 }
+
+// FeaturesEquivalent reports whether two feature lists differ at most in
+// the spelling of their types: the same names, descriptions and types under
+// the type language, in the same order.
+func FeaturesEquivalent(a, b []Feature) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Description != b[i].Description || !FeatureTypesEqual(a[i].Type, b[i].Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// canonicalFeatures returns the features with their types in canonical
+// form, as the registry keeps them; a type that does not parse (refused by
+// F3) is kept as written.
+func canonicalFeatures(fs []Feature) []Feature {
+	if fs == nil {
+		return nil
+	}
+	out := make([]Feature, len(fs))
+	for i, f := range fs {
+		f.Type = canonicalOrRaw(f.Type)
+		out[i] = f
+	}
+	return out
+}
+
+// canonicalInputs returns the inputs with their types, where set, in
+// canonical form.
+func canonicalInputs(in []Input) []Input {
+	if in == nil {
+		return nil
+	}
+	out := make([]Input, len(in))
+	for i, x := range in {
+		if x.Type != "" {
+			x.Type = canonicalOrRaw(x.Type)
+		}
+		out[i] = x
+	}
+	return out
+}

@@ -178,6 +178,7 @@ func (r *Registry) CreateModelVersion(ctx context.Context, v ModelVersion) (Mode
 	if err := CheckModelVersion(v).Err(); err != nil {
 		return ModelVersion{}, err
 	}
+	v.Inputs = canonicalInputs(v.Inputs)
 	v.CreatedAt = r.timestamp()
 	v.Revision = 1
 	err := r.write(ctx, KindModelVersion, v.ID(), "create", func(tx Tx) (any, any, error) {
@@ -230,7 +231,7 @@ func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (Mode
 		}
 		out = prior
 		out.Metrics, out.Description, out.Tags = v.Metrics, v.Description, v.Tags
-		out.Inputs = v.Inputs // at most the spelling of a type changed
+		out.Inputs = canonicalInputs(v.Inputs) // at most the spelling of a type changed
 		out.Revision = prior.Revision + 1
 		return prior, out, tx.UpdateModelVersion(ctx, r.env, out)
 	})
