@@ -235,11 +235,26 @@ func (p *typeParser) parse(depth int) (FeatureType, error) {
 // the spelling of their types: the same names, descriptions and types under
 // the type language, in the same order.
 func FeaturesEquivalent(a, b []Feature) bool {
+	if !SameSchema(a, b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Description != b[i].Description {
+			return false
+		}
+	}
+	return true
+}
+
+// SameSchema reports whether two feature lists have the same schema: the
+// same names and types under the type language, in the same order.
+// Descriptions are not part of a schema, as they are not of SchemaHash.
+func SameSchema(a, b []Feature) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Description != b[i].Description || !FeatureTypesEqual(a[i].Type, b[i].Type) {
+		if a[i].Name != b[i].Name || !FeatureTypesEqual(a[i].Type, b[i].Type) {
 			return false
 		}
 	}

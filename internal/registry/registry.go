@@ -50,8 +50,8 @@ func New(store Store, opts Options) (*Registry, error) {
 	if env == "" {
 		env = DefaultEnvironment
 	}
-	if !ValidEnvironment(env) {
-		return nil, fmt.Errorf("environment %q is not valid: it must match %s (lower-case letters, digits and dashes, starting with a letter)", env, EnvironmentPattern)
+	if err := CheckEnvironment(env); err != nil {
+		return nil, err
 	}
 	r := &Registry{store: store, env: env, actor: opts.Actor, location: opts.Location, log: opts.Logger, now: opts.Now}
 	if r.actor == "" {

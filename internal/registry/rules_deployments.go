@@ -29,7 +29,7 @@ func CheckDeploymentName(name string) Problems {
 	var ps Problems
 	if !ValidDeploymentName(name) {
 		ps.errorf("", Path{"name"}, "Invalid deployment name",
-			"%q is not a valid deployment name: it must match %s (lower-case letters, digits and dashes, starting with a letter, at most 63 characters)", name, DeploymentNamePattern)
+			"%q is not a valid deployment name: it must match %s (%s)", name, DeploymentNamePattern, DeploymentNameRule)
 	}
 	return ps
 }
@@ -103,7 +103,7 @@ func CheckPromoteFrom(deployment, from, env string) Problems {
 	case from == "":
 	case !ValidEnvironment(from):
 		ps.errorf("D5", Path{"promote_from"}, "Invalid environment",
-			"promote_from %q is not a valid environment name (%s)", from, EnvironmentPattern)
+			"promote_from %q is not a valid environment name: it must match %s (%s)", from, EnvironmentPattern, EnvironmentRule)
 	case from == env:
 		ps.errorf("D5", Path{"promote_from"}, "Promotion from the same environment",
 			"deployment %s is in environment %q and cannot be promoted from it; name the environment it comes from, such as staging", nameOrNew(deployment), env)

@@ -21,7 +21,7 @@ func CheckFeatureGroup(g FeatureGroup) Problems {
 	var ps Problems
 	if !ValidName(g.Name) {
 		ps.errorf("", Path{"name"}, "Invalid feature group name",
-			"%q is not a valid feature group name: it must match %s (lower-case letters, digits and underscores, starting with a letter, at most 63 characters)", g.Name, NamePattern)
+			"%q is not a valid feature group name: it must match %s (%s)", g.Name, NamePattern, NameRule)
 	}
 	if len(g.PrimaryKey) == 0 {
 		ps.errorf("", Path{"primary_key"}, "Missing primary key",
@@ -31,7 +31,7 @@ func CheckFeatureGroup(g FeatureGroup) Problems {
 	for i, k := range g.PrimaryKey {
 		if !ValidName(k) {
 			ps.errorf("", Path{"primary_key", i}, "Invalid primary key feature name",
-				"%q is not a valid feature name: it must match %s", k, NamePattern)
+				"%q is not a valid feature name: it must match %s (%s)", k, NamePattern, NameRule)
 		}
 		if j, dup := seen[k]; dup {
 			ps.errorf("", Path{"primary_key", i}, "Duplicate primary key feature",
@@ -41,7 +41,7 @@ func CheckFeatureGroup(g FeatureGroup) Problems {
 	}
 	if g.EventTime != "" && !ValidName(g.EventTime) {
 		ps.errorf("", Path{"event_time"}, "Invalid event time feature name",
-			"%q is not a valid feature name: it must match %s", g.EventTime, NamePattern)
+			"%q is not a valid feature name: it must match %s (%s)", g.EventTime, NamePattern, NameRule)
 	}
 	return append(ps, CheckEventTimeNotKey(g.Name, g.EventTime, g.PrimaryKey)...)
 }
@@ -134,7 +134,7 @@ func CheckFeatureName(i int, name string) Problems {
 	var ps Problems
 	if !ValidName(name) {
 		ps.errorf("F3", Path{"features", i, "name"}, "Invalid feature name",
-			"%q is not a valid feature name: it must match %s (lower-case letters, digits and underscores, starting with a letter)", name, NamePattern)
+			"%q is not a valid feature name: it must match %s (%s)", name, NamePattern, NameRule)
 	}
 	return ps
 }

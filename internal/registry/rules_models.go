@@ -25,12 +25,24 @@ var (
 // ArtifactDigestPattern is the form of an artifact digest.
 const ArtifactDigestPattern = `^[a-z0-9]+:[0-9a-f]{32,128}$`
 
+// ArtifactURIRule and ArtifactDigestRule describe the two patterns above.
+const (
+	ArtifactURIRule    = "a URL with a scheme, such as s3://models/fraud/2 or gs://bucket/path"
+	ArtifactDigestRule = "<algorithm>:<lower-case hex>, such as sha256:9f86d0…"
+)
+
+// ValidArtifactURI reports whether s matches ArtifactURIPattern.
+func ValidArtifactURI(s string) bool { return artifactURIRE.MatchString(s) }
+
+// ValidArtifactDigest reports whether s matches ArtifactDigestPattern.
+func ValidArtifactDigest(s string) bool { return artifactDigestRE.MatchString(s) }
+
 // CheckModel checks a model's own fields.
 func CheckModel(m Model) Problems {
 	var ps Problems
 	if !ValidModelName(m.Name) {
 		ps.errorf("", Path{"name"}, "Invalid model name",
-			"%q is not a valid model name: it must match %s (lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters)", m.Name, ModelNamePattern)
+			"%q is not a valid model name: it must match %s (%s)", m.Name, ModelNamePattern, ModelNameRule)
 	}
 	return ps
 }
@@ -39,9 +51,9 @@ func CheckModel(m Model) Problems {
 // s3://models/fraud/2.
 func CheckArtifactURI(uri string) Problems {
 	var ps Problems
-	if !artifactURIRE.MatchString(uri) {
+	if !ValidArtifactURI(uri) {
 		ps.errorf("", Path{"artifact_uri"}, "Invalid artifact URI",
-			"%q is not an artifact URI: write a URL with a scheme, such as s3://models/fraud/2 or gs://bucket/path", uri)
+			"%q is not an artifact URI: write %s", uri, ArtifactURIRule)
 	}
 	return ps
 }
@@ -49,9 +61,9 @@ func CheckArtifactURI(uri string) Problems {
 // CheckArtifactDigest checks an artifact digest: algorithm:hex.
 func CheckArtifactDigest(d string) Problems {
 	var ps Problems
-	if d != "" && !artifactDigestRE.MatchString(d) {
+	if d != "" && !ValidArtifactDigest(d) {
 		ps.errorf("", Path{"artifact_digest"}, "Invalid artifact digest",
-			"%q is not a digest: write <algorithm>:<lower-case hex>, such as sha256:9f86d0…", d)
+			"%q is not a digest: write %s", d, ArtifactDigestRule)
 	}
 	return ps
 }
@@ -119,7 +131,7 @@ func CheckInputNames(inputs []Input) Problems {
 func CheckModelVersion(v ModelVersion) Problems {
 	var ps Problems
 	if !ValidModelName(v.Model) {
-		ps.errorf("", Path{"model_id"}, "Invalid model id", "%q is not a valid model name (%s)", v.Model, ModelNamePattern)
+		ps.errorf("", Path{"model_id"}, "Invalid model id", "%q is not a valid model name: it must match %s (%s)", v.Model, ModelNamePattern, ModelNameRule)
 	}
 	ps = append(ps, CheckVersionNumber(v.Version)...)
 	ps = append(ps, CheckArtifactURI(v.ArtifactURI)...)
@@ -156,6 +168,18 @@ func CheckFeatureVersionsPresent(modelVersionID, env string, ids []string, found
 			ps.warnf("M1", Path{"feature_version_ids"}, "Deprecated feature version",
 				"model version %s reads feature version %s, which is deprecated in environment %q; plan the move to a newer version", modelVersionID, id, env)
 		}
+	}
+	return ps
+}
+
+// CheckFeatureVersionNotDeprecated warns, at version, about a feature
+// version looked up by its number while it is deprecated in env: what M1
+// says of a model version that reads it.
+func CheckFeatureVersionNotDeprecated(v FeatureVersion, env string) Problems {
+	var ps Problems
+	if v.Deprecated {
+		ps.warnf("", Path{"version"}, "Deprecated feature version",
+			"feature version %s is deprecated in environment %q; plan the move to a newer version", v.ID(), env)
 	}
 	return ps
 }

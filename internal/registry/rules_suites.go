@@ -165,7 +165,7 @@ func CheckSuite(s ValidationSuite) Problems {
 		}
 	}
 	if s.Model != "" && !ValidModelName(s.Model) {
-		ps.errorf("V1", Path{"model_id"}, "Invalid model id", "%q is not a valid model name (%s)", s.Model, ModelNamePattern)
+		ps.errorf("V1", Path{"model_id"}, "Invalid model id", "%q is not a valid model name: it must match %s (%s)", s.Model, ModelNamePattern, ModelNameRule)
 	}
 	ps = append(ps, CheckIngestionPolicy(s.IngestionPolicy, target)...)
 	ps = append(ps, CheckExpectationCount(len(s.Expectations))...)
@@ -202,9 +202,9 @@ func (s ValidationSuite) ID() string { return s.Name }
 // CheckSuiteName checks a validation suite name.
 func CheckSuiteName(name string) Problems {
 	var ps Problems
-	if !modelNameRE.MatchString(name) {
+	if !ValidSuiteName(name) {
 		ps.errorf("", Path{"name"}, "Invalid validation suite name",
-			"%q is not a valid validation suite name: it must match %s (lower-case letters, digits, underscores and dashes, starting with a letter)", name, SuiteNamePattern)
+			"%q is not a valid validation suite name: it must match %s (%s)", name, SuiteNamePattern, SuiteNameRule)
 	}
 	return ps
 }
@@ -298,7 +298,7 @@ func CheckExpectation(i int, e Expectation, target string) Problems {
 		ps.errorf("V1", at(FieldValueSet), "Empty value set", "value_set needs at least one value")
 	}
 	if e.Column != "" && !ValidName(e.Column) {
-		ps.errorf("V1", at(FieldColumn), "Invalid column", "%q is not a feature name (%s)", e.Column, NamePattern)
+		ps.errorf("V1", at(FieldColumn), "Invalid column", "%q is not a feature name: it must match %s (%s)", e.Column, NamePattern, NameRule)
 	}
 	if e.Metric != "" {
 		for _, p := range CheckMetricName(e.Metric) {

@@ -38,38 +38,73 @@ func (r Ref) String() string {
 	return s
 }
 
+// The name patterns are compiled here, once; the provider's validators use
+// the Valid functions below rather than compiling them again.
 var (
 	nameRE        = regexp.MustCompile(NamePattern)
 	modelNameRE   = regexp.MustCompile(ModelNamePattern)
 	environmentRE = regexp.MustCompile(EnvironmentPattern)
 )
 
-// DeploymentNamePattern is the pattern of deployment names.
-const DeploymentNamePattern = `^[a-z][a-z0-9-]{0,62}$`
-
-// ValidDeploymentName reports whether s is a valid deployment name.
-func ValidDeploymentName(s string) bool { return environmentRE.MatchString(s) }
-
-// ModelNamePattern is the pattern of model names.
-const ModelNamePattern = `^[a-z][a-z0-9_-]{0,62}$`
-
-// ValidModelName reports whether s is a valid model name.
-func ValidModelName(s string) bool { return modelNameRE.MatchString(s) }
+// Each name pattern has one description in words, its Rule: every message
+// about a name that does not match, at validate, at plan or at apply, says
+// it in these words.
 
 // NamePattern is the pattern of feature group and feature names.
 const NamePattern = `^[a-z][a-z0-9_]{0,62}$`
 
-// EnvironmentPattern is the pattern of environment names.
-const EnvironmentPattern = `^[a-z][a-z0-9-]{0,62}$`
-
-// DefaultEnvironment is the environment used when none is configured.
-const DefaultEnvironment = "default"
+// NameRule describes NamePattern.
+const NameRule = "lower-case letters, digits and underscores, starting with a letter, at most 63 characters"
 
 // ValidName reports whether s is a valid feature group or feature name.
 func ValidName(s string) bool { return nameRE.MatchString(s) }
 
+// ModelNamePattern is the pattern of model names.
+const ModelNamePattern = `^[a-z][a-z0-9_-]{0,62}$`
+
+// ModelNameRule describes ModelNamePattern.
+const ModelNameRule = "lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters"
+
+// ValidModelName reports whether s is a valid model name.
+func ValidModelName(s string) bool { return modelNameRE.MatchString(s) }
+
+// EnvironmentPattern is the pattern of environment names.
+const EnvironmentPattern = `^[a-z][a-z0-9-]{0,62}$`
+
+// EnvironmentRule describes EnvironmentPattern.
+const EnvironmentRule = "lower-case letters, digits and dashes, starting with a letter, at most 63 characters"
+
+// DefaultEnvironment is the environment used when none is configured.
+const DefaultEnvironment = "default"
+
 // ValidEnvironment reports whether s is a valid environment name.
 func ValidEnvironment(s string) bool { return environmentRE.MatchString(s) }
+
+// CheckEnvironment refuses an environment name that is not valid, in the
+// words every refusal of one uses; the provider checks a configured
+// environment with it before it opens the registry, and New again.
+func CheckEnvironment(env string) error {
+	if !ValidEnvironment(env) {
+		return fmt.Errorf("environment %q is not valid: it must match %s (%s)", env, EnvironmentPattern, EnvironmentRule)
+	}
+	return nil
+}
+
+// DeploymentNamePattern is the pattern of deployment names: that of
+// environment names.
+const DeploymentNamePattern = EnvironmentPattern
+
+// DeploymentNameRule describes DeploymentNamePattern.
+const DeploymentNameRule = EnvironmentRule
+
+// ValidDeploymentName reports whether s is a valid deployment name.
+func ValidDeploymentName(s string) bool { return environmentRE.MatchString(s) }
+
+// SuiteNameRule describes SuiteNamePattern, that of model names.
+const SuiteNameRule = ModelNameRule
+
+// ValidSuiteName reports whether s is a valid validation suite name.
+func ValidSuiteName(s string) bool { return modelNameRE.MatchString(s) }
 
 // FeatureGroup is a set of features about one entity, keyed by primary_key.
 type FeatureGroup struct {
