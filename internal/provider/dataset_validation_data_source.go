@@ -86,8 +86,7 @@ func (d *datasetValidationDataSource) Schema(_ context.Context, _ datasource.Sch
 			"suite": schema.StringAttribute{
 				MarkdownDescription: "Name of a data validation suite (one with `feature_version_id`) in the provider's environment.",
 				Required:            true,
-				Validators: []validator.String{stringvalidator.RegexMatches(modelNameRE,
-					"must be a valid validation suite name: lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters")},
+				Validators:          []validator.String{suiteNameValidator()},
 			},
 			"path": schema.StringAttribute{
 				MarkdownDescription: "Path of the file to validate, relative to Terraform's working directory unless absolute " +

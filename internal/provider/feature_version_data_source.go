@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
@@ -107,9 +106,8 @@ func (d *featureVersionDataSource) Read(ctx context.Context, req datasource.Read
 		addLookupError(&resp.Diagnostics, "feature version", err)
 		return
 	}
-	if v.Deprecated && !cfg.Version.IsNull() {
-		resp.Diagnostics.AddAttributeWarning(path.Root("version"), "Deprecated feature version",
-			"Feature version "+v.ID()+" is deprecated in environment "+quote(d.reg.Environment())+"; plan the move to a newer version.")
+	if !cfg.Version.IsNull() {
+		addProblems(&resp.Diagnostics, registry.CheckFeatureVersionNotDeprecated(v, d.reg.Environment()), false)
 	}
 	m := featureVersionFromRegistry(v, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionDataModel{

@@ -23,10 +23,10 @@ func NewFeatureVersionIDFunction() function.Function {
 			"by hand. It is a pure function: it checks the arguments but does not look the feature version up in the " +
 			"registry (use the `mlops_feature_version` data source for that).",
 		nameParam:            "group",
-		nameParamDescription: "Name of the feature group; must match `" + registry.NamePattern + "` (lower-case letters, digits and underscores, starting with a letter).",
+		nameParamDescription: "Name of the feature group; must match `" + registry.NamePattern + "` (" + registry.NameRule + ").",
 		nameKind:             "feature group name",
 		pattern:              registry.NamePattern,
-		patternText:          "lower-case letters, digits and underscores, starting with a letter",
+		rule:                 registry.NameRule,
 		valid:                registry.ValidName,
 		format:               registry.FeatureVersionID,
 	}
@@ -40,11 +40,11 @@ func NewFeatureVersionIDFunction() function.Function {
 type versionedIDFunction struct {
 	name, summary, description      string
 	nameParam, nameParamDescription string
-	// nameKind ("feature group name"), pattern and patternText describe a
-	// valid name in error messages.
-	nameKind, pattern, patternText string
-	valid                          func(string) bool
-	format                         func(string, int64) string
+	// nameKind ("feature group name"), pattern and rule, the registry's
+	// words for the pattern, describe a valid name in error messages.
+	nameKind, pattern, rule string
+	valid                   func(string) bool
+	format                  func(string, int64) string
 }
 
 func (f *versionedIDFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
@@ -79,7 +79,7 @@ func (f *versionedIDFunction) Run(ctx context.Context, req function.RunRequest, 
 	}
 	if !f.valid(name) {
 		resp.Error = function.NewArgumentFuncError(0, strconv.Quote(name)+" is not a valid "+f.nameKind+": it must match "+
-			f.pattern+" ("+f.patternText+")")
+			f.pattern+" ("+f.rule+")")
 		return
 	}
 	version, ps := registry.VersionFromNumber(number)

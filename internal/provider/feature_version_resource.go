@@ -218,7 +218,7 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 		var state featureVersionModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		stateFeatures, _ := featuresFromList(ctx, state.Features, &resp.Diagnostics)
-		if featuresIdentical(stateFeatures, features) {
+		if registry.SameSchema(stateFeatures, features) {
 			return // no schema change: nothing for the registry to check
 		}
 	}
@@ -293,20 +293,6 @@ func featuresToList(features []registry.Feature, diags *diag.Diagnostics) types.
 	l, d := types.ListValue(objType, elems)
 	diags.Append(d...)
 	return l
-}
-
-// featuresIdentical reports whether two feature lists have the same names
-// and types in the same order (descriptions aside).
-func featuresIdentical(a, b []registry.Feature) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Type != b[i].Type {
-			return false
-		}
-	}
-	return true
 }
 
 // mapping maps the resource onto the registry for the shared CRUD.

@@ -17,10 +17,10 @@ func NewModelVersionIDFunction() function.Function {
 			"pure function: it checks the arguments but does not look the model version up in the registry (use the " +
 			"`mlops_model_version` data source for that).",
 		nameParam:            "model",
-		nameParamDescription: "Name of the model; must match `" + registry.ModelNamePattern + "` (lower-case letters, digits, underscores and dashes, starting with a letter).",
+		nameParamDescription: "Name of the model; must match `" + registry.ModelNamePattern + "` (" + registry.ModelNameRule + ").",
 		nameKind:             "model name",
 		pattern:              registry.ModelNamePattern,
-		patternText:          "lower-case letters, digits, underscores and dashes, starting with a letter",
+		rule:                 registry.ModelNameRule,
 		valid:                registry.ValidModelName,
 		format:               registry.ModelVersionID,
 	}

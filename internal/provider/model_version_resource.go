@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -88,13 +87,13 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 			"artifact_uri": schema.StringAttribute{
 				MarkdownDescription: "Where the trained artifact is: a URL with a scheme, such as `s3://models/fraud/2`. Changing it creates a new version.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(artifactURIRE, "must be a URL with a scheme, such as s3://models/fraud/2")},
+				Validators:          []validator.String{artifactURIValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"artifact_digest": schema.StringAttribute{
 				MarkdownDescription: "Digest of the artifact, `<algorithm>:<hex>`, such as `sha256:…`. Changing it creates a new version.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(artifactDigestRE, "must be <algorithm>:<lower-case hex>, such as sha256:9f86d081…")},
+				Validators:          []validator.String{artifactDigestValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"feature_version_ids": schema.SetAttribute{

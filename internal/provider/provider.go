@@ -122,10 +122,12 @@ func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	actor := valueOrEnv(cfg.Actor, EnvActor)
 
-	if !registry.ValidEnvironment(env) {
-		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Invalid environment",
-			"Environment "+quote(env)+" (from the provider block or "+EnvEnvironment+") must match "+registry.EnvironmentPattern+
-				": lower-case letters, digits and dashes, starting with a letter.")
+	if err := registry.CheckEnvironment(env); err != nil {
+		from := "the provider block"
+		if cfg.Environment.IsNull() {
+			from = EnvEnvironment
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Invalid environment", err.Error()+" (set in "+from+")")
 		return
 	}
 	loc, err := registry.ParseRegistryURL(url)

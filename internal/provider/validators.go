@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -13,30 +11,64 @@ import (
 )
 
 // The validators check at `terraform validate` what the configuration alone
-// shows. Patterns and checks come from internal/registry.
+// shows. Patterns, their checks and their descriptions come from
+// internal/registry: nothing is compiled or worded again here.
 
-// The registry's patterns, compiled once: schemas are built often.
-var (
-	nameRE           = regexp.MustCompile(registry.NamePattern)
-	modelNameRE      = regexp.MustCompile(registry.ModelNamePattern)
-	environmentRE    = regexp.MustCompile(registry.EnvironmentPattern)
-	artifactURIRE    = regexp.MustCompile(registry.ArtifactURIPattern)
-	artifactDigestRE = regexp.MustCompile(registry.ArtifactDigestPattern)
-)
+// patternValidator refuses a value that the registry's check valid refuses.
+// Its message is "<summary>: Attribute <path> <description>, got: <value>",
+// the description being the registry's words for the pattern.
+type patternValidator struct {
+	summary     string
+	description string
+	valid       func(string) bool
+}
 
+var _ validator.String = patternValidator{}
+
+func (v patternValidator) Description(context.Context) string { return v.description }
+
+func (v patternValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if s := req.ConfigValue.ValueString(); !v.valid(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, "Attribute "+req.Path.String()+" "+v.description+", got: "+s)
+	}
+}
+
+// validNameValidator refuses a name that valid refuses: what names it, such
+// as "feature name", and rule is the registry's description of its pattern.
+func validNameValidator(what, rule string, valid func(string) bool) validator.String {
+	return patternValidator{summary: "Invalid " + what, description: "must be a valid " + what + ": " + rule, valid: valid}
+}
+
+// nameValidator checks a feature group or feature name; what names it.
 func nameValidator(what string) validator.String {
-	return stringvalidator.RegexMatches(nameRE,
-		"must be a valid "+what+": lower-case letters, digits and underscores, starting with a letter, at most 63 characters")
+	return validNameValidator(what, registry.NameRule, registry.ValidName)
 }
 
 func modelNameValidator() validator.String {
-	return stringvalidator.RegexMatches(modelNameRE,
-		"must be a valid model name: lower-case letters, digits, underscores and dashes, starting with a letter, at most 63 characters")
+	return validNameValidator("model name", registry.ModelNameRule, registry.ValidModelName)
 }
 
 func environmentValidator() validator.String {
-	return stringvalidator.RegexMatches(environmentRE,
-		"must be a valid environment name: lower-case letters, digits and dashes, starting with a letter, at most 63 characters")
+	return validNameValidator("environment name", registry.EnvironmentRule, registry.ValidEnvironment)
+}
+
+func suiteNameValidator() validator.String {
+	return validNameValidator("validation suite name", registry.SuiteNameRule, registry.ValidSuiteName)
+}
+
+func artifactURIValidator() validator.String {
+	return patternValidator{summary: "Invalid artifact URI", description: "must be " + registry.ArtifactURIRule, valid: registry.ValidArtifactURI}
+}
+
+func artifactDigestValidator() validator.String {
+	return patternValidator{summary: "Invalid artifact digest", description: "must be " + registry.ArtifactDigestRule, valid: registry.ValidArtifactDigest}
 }
 
 // uniqueFeatureNames refuses a features list that names a feature twice (F3).
