@@ -73,7 +73,7 @@ func TestPromotion(t *testing.T) {
 	// staging serves fraud/2 as the same artifact).
 	features.apply()
 	expectInPlace(t, serving, nil, "Plan: 1 to add, 1 to change, 0 to destroy.",
-		`model_version_id = "fraud/1" -> (known after apply)`)
+		`model_version_id = "fraud/1" -> "fraud/2"`)
 	serving.apply()
 	serving.expectEmptyPlan()
 	lineage := serving.must("output", "-raw", "lineage").stdout

@@ -248,7 +248,7 @@ func TestAccPlan_replaceServedRefused(t *testing.T) {
 				// deployment.
 				Config:      reg.config(stackConfig("s3://models/fraud/1b", "mlops_model_version.fraud_v2.id")),
 				PlanOnly:    true,
-				ExpectError: errorRE(`Object still referenced (rule F2)`, `deployment "fraud-scoring"`, `earlier apply`),
+				ExpectError: errorRE(`Object still referenced (rule F2)`, `moves deployment "fraud-scoring" off it`, `Apply the move first`),
 			},
 			{
 				// The way out the message names: move it off first ...
@@ -458,6 +458,40 @@ resource "mlops_model" "fraud" {
 `),
 				PlanOnly:    true,
 				ExpectError: errorRE(`Cannot import model "fraud": not found`, `does not exist in environment "default" of the registry`),
+			},
+		},
+	})
+}
+
+// TestAccPlan_moveOffAndDelete: a plan that moves a deployment to another
+// version and deletes the one it served is refused at plan: Terraform does
+// not order the deployment's update before the delete, which the registry
+// would refuse. Applying the move first, then the delete, goes through.
+func TestAccPlan_moveOffAndDelete(t *testing.T) {
+	reg := newTestRegistry(t)
+	moved := stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v2.id")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: reg.config(stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v1.id"))},
+			{
+				Config:      reg.config(withoutResources(moved, "mlops_model_version.fraud_v1")),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Object still referenced (rule F2)`, `this plan deletes model version "fraud/1"`, `moves deployment "fraud-scoring" off it`),
+			},
+			{Config: reg.config(moved)},
+			{
+				Config: reg.config(withoutResources(moved, "mlops_model_version.fraud_v1")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mlops_model_version.fraud_v1", plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction("mlops_deployment.scoring", plancheck.ResourceActionNoop),
+				}},
+				Check: func(*terraform.State) error {
+					if _, err := reg.open("default").ModelVersion(context.Background(), "fraud", 1); !registry.IsNotFound(err) {
+						return fmt.Errorf("fraud/1 still exists (err %v)", err)
+					}
+					return nil
+				},
 			},
 		},
 	})

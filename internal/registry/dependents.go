@@ -128,32 +128,32 @@ func (r *Registry) withSuites(ctx context.Context, tx Tx, obj Ref, deps []Ref) (
 }
 
 // CheckLeavingReaders is rule F2 at plan for an object the plan deletes or
-// replaces: an error naming the readers that the same plan keeps and that
-// still read it, with the ways out. Readers that leave in the same plan, or
-// move off it, are not passed.
-func CheckLeavingReaders(obj Ref, replace bool, env string, readers []Ref) Problems {
+// replaces: an error naming the readers that the same plan keeps, those
+// that still read it and those that move off it (Terraform does not order
+// their update before the delete), with the ways out. Readers that leave in
+// the same plan are not passed.
+func CheckLeavingReaders(obj Ref, replace bool, env string, reading, movingOff []Ref) Problems {
 	var ps Problems
-	if len(readers) == 0 {
-		return ps
+	if len(reading) > 0 {
+		ps.errorf("F2", nil, "Object still referenced",
+			"this plan %s %s in environment %q, but %s still %s it and this plan keeps %s. %s",
+			leaveVerb(replace), obj, env, refList(reading), readVerb(obj.Kind), them(len(reading)), waysOut(obj, replace))
 	}
-	names := make([]string, len(readers))
-	for i, d := range readers {
-		names[i] = d.String()
+	if len(movingOff) > 0 {
+		ps.errorf("F2", nil, "Object still referenced",
+			"this plan %s %s in environment %q and moves %s off it, but Terraform does not wait for that change before the delete, "+
+				"which the registry refuses while anything still references it. Apply the move first (an apply without the delete), then the delete.",
+			leaveVerb(replace), obj, env, refList(movingOff))
 	}
-	ps.errorf("F2", nil, "Object still referenced",
-		"this plan %s %s in environment %q, but %s still %s it and this plan keeps %s. %s",
-		leaveVerb(replace), obj, env, strings.Join(names, ", "), readVerb(obj.Kind), them(len(readers)), waysOut(obj, replace))
 	return ps
 }
 
-// CheckReaderOfLeaving is rule F2 at plan seen from a reader that stays
-// while the plan deletes or replaces an object it reads.
-func CheckReaderOfLeaving(reader, gone Ref, replace bool, env string) Problems {
-	var ps Problems
-	ps.errorf("F2", nil, "Object still referenced",
-		"this plan %s %s in environment %q, but %s still %s it and this plan keeps it. %s",
-		leaveVerb(replace), gone, env, reader, readVerb(gone.Kind), waysOut(gone, replace))
-	return ps
+func refList(refs []Ref) string {
+	names := make([]string, len(refs))
+	for i, d := range refs {
+		names[i] = d.String()
+	}
+	return strings.Join(names, ", ")
 }
 
 func leaveVerb(replace bool) string {
@@ -187,11 +187,11 @@ func waysOut(obj Ref, replace bool) string {
 	switch {
 	case replace && (obj.Kind == KindFeatureVersion || obj.Kind == KindModelVersion):
 		out = "A version is immutable once something uses it: declare a new version with the change, move the readers to it, and keep this one until nothing reads it " +
-			"(or move the readers off it in an earlier apply: Terraform deletes a replaced object before it updates what read it)."
+			"(or move the readers off it in an earlier apply)."
 	case replace:
-		out = "Keep the attribute that forces the replacement as it is, or remove the readers first (Terraform deletes a replaced object before it updates what read it)."
+		out = "Keep the attribute that forces the replacement as it is, or move the readers off it in an earlier apply."
 	default:
-		out = "Remove or move the readers in the same plan (or in the configuration that manages them, first), then delete it."
+		out = "Remove the readers in the same plan, or move them off it in an earlier apply (in the configuration that manages them), then delete it."
 	}
 	return out + " Applying this plan would stop at the delete, which the registry refuses (rule F2)."
 }

@@ -108,13 +108,16 @@ func (p *RunPlan) planned(kind Kind, id string) (any, bool) {
 // Leave records that the plan deletes obj (replace false) or replaces it
 // (deletes, then creates it again), and returns rule F2's verdict on the
 // objects of this environment that read it: an error for each reader
-// already planned to stay that blocks it (see blocks). A reader not planned yet is
-// settled by its own plan (Stay): Terraform plans a reader that references
-// obj after it, and orphans, destroys and readers that moved off obj in an
-// order that may put them after it. A reader that no plan of this run
-// settles (one managed by another configuration) is refused at apply, where
-// the registry refuses the delete before anything is deleted. A replaced
-// object's new content is recorded with Put.
+// already planned to stay, whether it still reads obj or moves off it in
+// the same plan (Terraform does not order a reader's update before the
+// delete of what it referenced, so the delete could run first and be
+// refused). A reader not planned yet is settled by its own plan (Stay):
+// Terraform plans a reader that references obj after it, and orphans,
+// destroys and readers that moved off obj in an order that may put them
+// after it. A reader that no plan of this run settles (one managed by
+// another configuration) is refused at apply, where the registry refuses
+// the delete before anything is deleted. A replaced object's new content
+// is recorded with Put.
 func (p *RunPlan) Leave(ctx context.Context, r *Registry, obj Ref, replace bool) (Problems, error) {
 	deps, err := r.Dependents(ctx, obj)
 	if err != nil {
@@ -125,7 +128,7 @@ func (p *RunPlan) Leave(ctx context.Context, r *Registry, obj Ref, replace bool)
 	k := keyOf(obj)
 	p.leaving[k] = replace
 	delete(p.pending, k) // a reader that leaves settles what it read
-	var blocking []Ref
+	var reading, movingOff []Ref
 	for _, d := range deps {
 		dk := keyOf(d)
 		if _, gone := p.leaving[dk]; gone {
@@ -135,17 +138,19 @@ func (p *RunPlan) Leave(ctx context.Context, r *Registry, obj Ref, replace bool)
 		switch {
 		case !planned:
 			p.pending[dk] = append(p.pending[dk], k)
-		case blocks(replace, reads, k):
-			blocking = append(blocking, d)
+		case slices.Contains(reads, k):
+			reading = append(reading, d)
+		default:
+			movingOff = append(movingOff, d)
 		}
 	}
-	return CheckLeavingReaders(obj, replace, r.env, blocking), nil
+	return CheckLeavingReaders(obj, replace, r.env, reading, movingOff), nil
 }
 
 // Stay records that obj stays (created, changed or unchanged) and reads the
 // objects in reads, and returns rule F2's verdict on it: an error for each
-// object it reads that the plan deletes or replaces. Unknown references are
-// left out of reads: apply decides those.
+// object it read that the plan deletes or replaces (see Leave). Unknown
+// references are left out of reads.
 func (p *RunPlan) Stay(obj Ref, env string, reads []Ref) Problems {
 	if p == nil {
 		return nil
@@ -160,21 +165,14 @@ func (p *RunPlan) Stay(obj Ref, env string, reads []Ref) Problems {
 	p.staying[k] = keys
 	var ps Problems
 	for _, gone := range p.pending[k] {
-		if blocks(p.leaving[gone], keys, gone) {
-			ps = append(ps, CheckReaderOfLeaving(obj, gone.ref(), p.leaving[gone], env)...)
+		if slices.Contains(keys, gone) {
+			ps = append(ps, CheckLeavingReaders(gone.ref(), p.leaving[gone], env, []Ref{obj}, nil)...)
+		} else {
+			ps = append(ps, CheckLeavingReaders(gone.ref(), p.leaving[gone], env, nil, []Ref{obj})...)
 		}
 	}
 	delete(p.pending, k)
 	return ps
-}
-
-// blocks reports whether a reader that stays, reading reads after the plan,
-// keeps obj from leaving. A deleted object may go once its readers have
-// moved off it: Terraform updates them before it deletes what they
-// referenced. A replaced object may not while any of its readers stays:
-// Terraform deletes it first (then creates it, then updates the readers).
-func blocks(replace bool, reads []objectKey, obj objectKey) bool {
-	return replace || slices.Contains(reads, obj)
 }
 
 // over returns tx as the plan's checks see it: an object this plan creates
