@@ -127,7 +127,7 @@ func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		if cfg.Environment.IsNull() {
 			from = EnvEnvironment
 		}
-		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Invalid environment", err.Error()+" (set in "+from+")")
+		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Invalid environment", err.Error()+". It comes from "+from+".")
 		return
 	}
 	loc, err := registry.ParseRegistryURL(url)
