@@ -158,7 +158,7 @@ func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	// Each Configure starts one Terraform operation: its plans are recorded
 	// for the checks of the objects planned after them.
-	resp.ResourceData = reg.Planning(registry.NewRunPlan())
+	resp.ResourceData = reg.Planning(registry.NewRunPlan(env))
 	resp.DataSourceData = reg
 }
 

@@ -25,7 +25,7 @@ func (r *Registry) CheckDeploymentPlan(ctx context.Context, d Deployment) (Probl
 	var ps Problems
 	err := r.view(ctx, "plan deployment "+d.Name, func(tx Tx) error {
 		var err error
-		ps, err = r.checkDeployment(ctx, r.run.over(tx, r.env), d)
+		ps, err = r.checkDeployment(ctx, r.run.over(tx), d)
 		return err
 	})
 	return ps, err

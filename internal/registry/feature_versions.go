@@ -60,7 +60,7 @@ func (r *Registry) CheckFeatureVersionPlan(ctx context.Context, p FeatureVersion
 	var ps Problems
 	err := r.view(ctx, "plan feature version", func(tx Tx) error {
 		var err error
-		ps, err = r.checkFeatureVersion(ctx, r.run.over(tx, r.env), p)
+		ps, err = r.checkFeatureVersion(ctx, r.run.over(tx), p)
 		return err
 	})
 	return ps, err

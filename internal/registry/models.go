@@ -124,7 +124,7 @@ func (r *Registry) CheckModelVersionPlan(ctx context.Context, p ModelVersionPlan
 	var ps Problems
 	err := r.view(ctx, "plan model version", func(tx Tx) error {
 		var err error
-		ps, err = r.checkModelVersion(ctx, r.run.over(tx, r.env), p)
+		ps, err = r.checkModelVersion(ctx, r.run.over(tx), p)
 		return err
 	})
 	return ps, err

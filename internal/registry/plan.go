@@ -28,6 +28,8 @@ import (
 // Terraform plans several objects at once.
 type RunPlan struct {
 	mu sync.Mutex
+	// env is the environment the plan is for.
+	env string
 	// objects holds the planned content of created and changed objects:
 	// FeatureGroup, FeatureVersion, Model, ModelVersion, Deployment or
 	// ValidationSuite values.
@@ -51,9 +53,10 @@ func keyOf(r Ref) objectKey { return objectKey{Kind: r.Kind, ID: r.ID} }
 
 func (k objectKey) ref() Ref { return Ref{Kind: k.Kind, ID: k.ID} }
 
-// NewRunPlan returns an empty record of one plan.
-func NewRunPlan() *RunPlan {
+// NewRunPlan returns an empty record of one plan in environment env.
+func NewRunPlan(env string) *RunPlan {
 	return &RunPlan{
+		env:     env,
 		objects: map[objectKey]any{},
 		leaving: map[objectKey]bool{},
 		staying: map[objectKey][]objectKey{},
@@ -176,12 +179,13 @@ func (p *RunPlan) Stay(obj Ref, env string, reads []Ref) Problems {
 }
 
 // over returns tx as the plan's checks see it: an object this plan creates
-// or changes in env reads as planned when the registry does not hold it yet.
-func (p *RunPlan) over(tx Tx, env string) Tx {
+// or changes in its environment reads as planned when the registry does not
+// hold it yet.
+func (p *RunPlan) over(tx Tx) Tx {
 	if p == nil {
 		return tx
 	}
-	return plannedTx{Tx: tx, plan: p, env: env}
+	return plannedTx{Tx: tx, plan: p}
 }
 
 // plannedTx reads the registry, then the plan for an object the registry
@@ -189,11 +193,10 @@ func (p *RunPlan) over(tx Tx, env string) Tx {
 type plannedTx struct {
 	Tx
 	plan *RunPlan
-	env  string
 }
 
 func plannedOr[T any](t plannedTx, env string, kind Kind, id string, v T, err error) (T, error) {
-	if env != t.env || !isNotFound(err) {
+	if env != t.plan.env || !isNotFound(err) {
 		return v, err
 	}
 	if o, ok := t.plan.planned(kind, id); ok {

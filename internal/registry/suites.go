@@ -36,7 +36,7 @@ func (r *Registry) CheckSuitePlan(ctx context.Context, p SuitePlan) (Problems, s
 		if !p.TargetKnown {
 			return nil
 		}
-		tx = r.run.over(tx, r.env)
+		tx = r.run.over(tx)
 		var fv *FeatureVersion
 		var err error
 		ps, fv, err = r.checkSuite(ctx, tx, p.Suite)
