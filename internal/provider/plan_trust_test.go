@@ -311,7 +311,7 @@ func TestAccPlan_deleteReadRefused(t *testing.T) {
 				Check: func(*terraform.State) error {
 					_, err := reg.open("default").FeatureVersion(context.Background(), "transactions", 1)
 					if !registry.IsNotFound(err) {
-						return fmt.Errorf("feature version transactions/1 still exists (err %v)", err)
+						return fmt.Errorf("feature version transactions/1 still exists (err %w)", err)
 					}
 					return nil
 				},
@@ -488,7 +488,7 @@ func TestAccPlan_moveOffAndDelete(t *testing.T) {
 				}},
 				Check: func(*terraform.State) error {
 					if _, err := reg.open("default").ModelVersion(context.Background(), "fraud", 1); !registry.IsNotFound(err) {
-						return fmt.Errorf("fraud/1 still exists (err %v)", err)
+						return fmt.Errorf("fraud/1 still exists (err %w)", err)
 					}
 					return nil
 				},
