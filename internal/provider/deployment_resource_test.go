@@ -458,8 +458,8 @@ func TestAccDeployment_promotion(t *testing.T) {
 		CheckDestroy:             checkDeploymentsDestroyed(reg, "prod", "fraud-scoring"),
 		Steps: []resource.TestStep{
 			{
-				// Staging serves fraud/1, the same artifact: promoted (checked
-				// at apply, the model versions being created in this run).
+				// Staging serves fraud/1, the same artifact: promoted, the
+				// model versions being created in this run.
 				PreConfig: seedStaging,
 				Config:    prod("mlops_model_version.fraud_v1.id", "staging"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{

@@ -398,8 +398,8 @@ resource "mlops_feature_version" "v" {
 			ExpectError: errorRE("Feature group not found", `feature group "payments" does not exist in environment "default"`),
 			PlanOnly:    true,
 		},
-		// The group in the same run: its id is unknown at plan, so the
-		// missing key is refused at apply, before anything is written.
+		// The group in the same run: its id is known at plan and the plan
+		// holds the group, so the missing key is refused at plan too.
 		resource.TestStep{
 			Config: reg.config(`
 resource "mlops_feature_group" "payments" {
@@ -412,10 +412,10 @@ resource "mlops_feature_version" "v" {
   features         = [{ name = "amount", type = "double" }]
 }`),
 			ExpectError: errorRE("Primary key feature missing (rule F3)", `lacks "payment_id"`),
+			PlanOnly:    true,
 		},
 		resource.TestStep{
-			// The refused version was not written (and had it been, F2
-			// would refuse to delete its group here).
+			// Nothing was written.
 			Config: reg.config(transactionsGroup),
 			Check:  checkFeatureVersionsDestroyed(reg, "default", "payments/1"),
 		},

@@ -167,8 +167,8 @@ func seedDestroyed(reg *testRegistry) resource.TestCheckFunc {
 
 // TestAccModelVersion_seed is the seed scenario created in one run: the
 // group, its feature versions, the model and its versions, chained by
-// reference, so that the ids are unknown at plan and Terraform's graph
-// orders the creates. Then the in-place and the replacing changes.
+// reference, so that Terraform's graph orders the creates (the ids are known
+// at plan all the same). Then the in-place and the replacing changes.
 func TestAccModelVersion_seed(t *testing.T) {
 	reg := newTestRegistry(t)
 	v1, v2 := "mlops_model_version.fraud_v1", "mlops_model_version.fraud_v2"
@@ -491,7 +491,7 @@ resource "mlops_feature_version" "v1" {
 		CheckDestroy:             seedDestroyed(reg),
 		Steps: []resource.TestStep{
 			{
-				// In one run: the id is unknown at plan, the write warns.
+				// In one run: a warning, not a refusal.
 				Config: reg.config(cfg),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("mlops_model_version.fraud_v1", plancheck.ResourceActionCreate)},
