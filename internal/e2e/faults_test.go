@@ -358,10 +358,18 @@ func auditCounter(t *testing.T, registryURL string) func() int64 {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	db := storeDB(t, store)
 	return func() int64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		// The store opens the database once it exists: a registry that
+		// was never written has no audit rows.
+		if err := store.View(ctx, func(registry.Tx) error { return nil }); err != nil {
+			return -1
+		}
+		db := storeDB(t, store)
+		if db == nil {
+			return 0
+		}
 		var n int64
 		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit`).Scan(&n); err != nil {
 			return -1
