@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,7 +123,33 @@ func testTerraformKilled(t *testing.T, registryURL string) {
 	t.Logf("RESULT terraform killed after %d creations; its %d provider process(es) exited %s later",
 		created, len(providers), time.Since(killed).Round(10*time.Millisecond))
 
+	recoverKilledState(t, w, "faults")
 	faultAftermath(t, w, registryURL)
+}
+
+// recoverKilledState does what a user does when Terraform was killed while
+// it wrote its local state, leaving the file cut short: put back the copy
+// Terraform kept of the state before the run (no file when there is none).
+// Objects the lost part recorded are then in the registry only, and the
+// apply after the fault names the import for each.
+func recoverKilledState(t *testing.T, w *workdir, ws string) {
+	t.Helper()
+	file := filepath.Join(w.dir, "terraform.tfstate.d", ws, "terraform.tfstate")
+	b, err := os.ReadFile(file)
+	if err != nil || json.Valid(b) {
+		return
+	}
+	backup, err := os.ReadFile(file + ".backup")
+	switch {
+	case err == nil && json.Valid(backup):
+		err = os.WriteFile(file, backup, 0o600)
+	default:
+		err = os.Remove(file)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("terraform was killed while it wrote the state (%d bytes left): the state before the run is put back", len(b))
 }
 
 // procID names one process: its id and its start time, so that an id that

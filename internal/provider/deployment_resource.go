@@ -183,18 +183,13 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 // serving in the same plan may go (F2).
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	obj := plannedObject{kind: registry.KindDeployment}
-	if req.Plan.Raw.IsNull() {
-		trackPlan(ctx, r.reg, req, resp, obj)
-		return // deleting a deployment breaks nothing the registry tracks
-	}
-	var plan deploymentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := readNamedPlan(ctx, req, resp, &obj, func(m deploymentModel) types.String { return m.Name }, "name")
+	if !ok {
+		if !resp.Diagnostics.HasError() {
+			trackPlan(ctx, r.reg, req, resp, obj) // deleting a deployment breaks nothing, but frees what it served
+		}
 		return
 	}
-	obj.id = knownString(plan.Name)
-	obj.replace = replacing(req, "name")
-	setPlannedID(ctx, resp, obj.id)
 	var ignored diag.Diagnostics // unknown parts stay zero
 	planned := plan.toRegistry(ctx, &ignored)
 	obj.content = planned

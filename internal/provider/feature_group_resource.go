@@ -139,19 +139,13 @@ func (r *featureGroupResource) ImportState(ctx context.Context, req resource.Imp
 // state, so plan cannot tell an adopted object from the one being replaced.
 func (r *featureGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	obj := plannedObject{kind: registry.KindFeatureGroup}
-	if !req.Plan.Raw.IsNull() {
-		var plan featureGroupModel
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		obj.id = knownString(plan.Name)
-		obj.replace = replacing(req, "name", "primary_key", "event_time")
+	if plan, ok := readNamedPlan(ctx, req, resp, &obj, func(m featureGroupModel) types.String { return m.Name }, "name", "primary_key", "event_time"); ok {
 		var ignored diag.Diagnostics // unknown parts stay zero
 		obj.content = plan.toRegistry(ctx, &ignored)
-		setPlannedID(ctx, resp, obj.id)
 	}
-	trackPlan(ctx, r.reg, req, resp, obj)
+	if !resp.Diagnostics.HasError() {
+		trackPlan(ctx, r.reg, req, resp, obj)
+	}
 }
 
 func (m featureGroupModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.FeatureGroup {

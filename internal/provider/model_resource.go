@@ -89,19 +89,13 @@ func (r *modelResource) ImportState(ctx context.Context, req resource.ImportStat
 // release gate on it stays (F2).
 func (r *modelResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	obj := plannedObject{kind: registry.KindModel}
-	if !req.Plan.Raw.IsNull() {
-		var plan modelModel
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		obj.id = knownString(plan.Name)
-		obj.replace = replacing(req, "name")
+	if plan, ok := readNamedPlan(ctx, req, resp, &obj, func(m modelModel) types.String { return m.Name }, "name"); ok {
 		var ignored diag.Diagnostics // unknown parts stay zero
 		obj.content = plan.toRegistry(ctx, &ignored)
-		setPlannedID(ctx, resp, obj.id)
 	}
-	trackPlan(ctx, r.reg, req, resp, obj)
+	if !resp.Diagnostics.HasError() {
+		trackPlan(ctx, r.reg, req, resp, obj)
+	}
 }
 
 func (m modelModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.Model {

@@ -109,3 +109,25 @@ func replacing(req resource.ModifyPlanRequest, names ...string) bool {
 	}
 	return false
 }
+
+// readNamedPlan reads the plan of an object whose id is its name (name
+// picks it from the model): it sets the id at plan and gives obj its id and
+// whether the plan replaces it (forcesNew names the attributes that force a
+// new object). It returns false when the plan deletes the object, or when
+// the plan cannot be read (with an error in resp).
+func readNamedPlan[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, obj *plannedObject,
+	name func(M) types.String, forcesNew ...string,
+) (M, bool) {
+	var plan M
+	if req.Plan.Raw.IsNull() {
+		return plan, false
+	}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return plan, false
+	}
+	obj.id = knownString(name(plan))
+	obj.replace = replacing(req, forcesNew...)
+	setPlannedID(ctx, resp, obj.id)
+	return plan, true
+}

@@ -24,24 +24,7 @@ import (
 // on the feature version. artifact is fraud/1's artifact URI; served is
 // the deployment's model version reference.
 func stackConfig(artifact, served string) string {
-	return fmt.Sprintf(`
-resource "mlops_feature_group" "transactions" {
-  name        = "transactions"
-  primary_key = ["account_id"]
-}
-
-resource "mlops_feature_version" "v1" {
-  feature_group_id = mlops_feature_group.transactions.id
-  version          = 1
-  features = [
-    { name = "account_id", type = "string" },
-    { name = "amount", type = "double" },
-  ]
-}
-
-resource "mlops_model" "fraud" {
-  name = "fraud"
-}
+	return stackFeatures + fmt.Sprintf(`
 
 resource "mlops_model_version" "fraud_v1" {
   model_id            = mlops_model.fraud.id
@@ -69,6 +52,27 @@ resource "mlops_validation_suite" "quality" {
 }
 `, artifact, served)
 }
+
+// stackFeatures is the stack's feature group, feature version and model.
+const stackFeatures = `
+resource "mlops_feature_group" "transactions" {
+  name        = "transactions"
+  primary_key = ["account_id"]
+}
+
+resource "mlops_feature_version" "v1" {
+  feature_group_id = mlops_feature_group.transactions.id
+  version          = 1
+  features = [
+    { name = "account_id", type = "string" },
+    { name = "amount", type = "double" },
+  ]
+}
+
+resource "mlops_model" "fraud" {
+  name = "fraud"
+}
+`
 
 var stackAddrs = []string{
 	"mlops_feature_group.transactions", "mlops_feature_version.v1", "mlops_model.fraud",
@@ -344,21 +348,7 @@ func withoutResources(cfg string, addrs ...string) string {
 func TestAccPlan_sameRun(t *testing.T) {
 	reg := newTestRegistry(t)
 	cfg := func(fv string) string {
-		return reg.config(fmt.Sprintf(`
-resource "mlops_feature_group" "transactions" {
-  name        = "transactions"
-  primary_key = ["account_id"]
-}
-
-resource "mlops_feature_version" "v1" {
-  feature_group_id = mlops_feature_group.transactions.id
-  version          = 1
-  features         = [{ name = "account_id", type = "string" }, { name = "amount", type = "double" }]
-}
-
-resource "mlops_model" "fraud" {
-  name = "fraud"
-}
+		return reg.config(stackFeatures + fmt.Sprintf(`
 
 resource "mlops_model_version" "fraud_v2" {
   model_id            = mlops_model.fraud.id

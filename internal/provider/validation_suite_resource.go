@@ -199,18 +199,13 @@ func (r *validationSuiteResource) ImportState(ctx context.Context, req resource.
 // is known.
 func (r *validationSuiteResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	obj := plannedObject{kind: registry.KindSuite}
-	if req.Plan.Raw.IsNull() {
-		trackPlan(ctx, r.reg, req, resp, obj)
+	plan, ok := readNamedPlan(ctx, req, resp, &obj, func(m validationSuiteModel) types.String { return m.Name }, "name", "feature_version_id", "model_id")
+	if !ok {
+		if !resp.Diagnostics.HasError() {
+			trackPlan(ctx, r.reg, req, resp, obj)
+		}
 		return
 	}
-	var plan validationSuiteModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	obj.id = knownString(plan.Name)
-	obj.replace = replacing(req, "name", "feature_version_id", "model_id")
-	setPlannedID(ctx, resp, obj.id)
 	var ignored diag.Diagnostics // unknown parts stay zero
 	suite := plan.toRegistry(ctx, &ignored)
 	suite.IngestionPolicy = knownString(plan.IngestionPolicy)
