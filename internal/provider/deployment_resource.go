@@ -146,7 +146,7 @@ func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.Va
 	if known(cfg.PromoteFrom) {
 		ps = append(ps, registry.CheckPromoteFrom(cfg.Name.ValueString(), cfg.PromoteFrom.ValueString(), "")...)
 	}
-	addProblems(&resp.Diagnostics, ps, false)
+	addProblems(&resp.Diagnostics, ps)
 }
 
 func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -238,7 +238,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		addRegistryError(&resp.Diagnostics, "check deployment "+quote(d.Name), err)
 		return
 	}
-	addProblems(&resp.Diagnostics, append(ps, more...), false)
+	addProblems(&resp.Diagnostics, append(ps, more...))
 }
 
 func (m deploymentModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.Deployment {

@@ -27,15 +27,15 @@ func attrPath(base path.Path, p registry.Path) path.Path {
 	return base
 }
 
-// addProblems adds the registry's problems as diagnostics. asWarnings turns
-// errors into warnings (F2 at plan time: the delete is refused at apply).
-func addProblems(diags *diag.Diagnostics, ps registry.Problems, asWarnings bool) {
+// addProblems adds the registry's problems as diagnostics, errors and
+// warnings as the registry rates them.
+func addProblems(diags *diag.Diagnostics, ps registry.Problems) {
 	for _, p := range ps {
 		summary := p.Summary
 		if p.Rule != "" {
 			summary += " (rule " + p.Rule + ")"
 		}
-		warn := asWarnings || p.Severity == registry.SeverityWarning
+		warn := p.Severity == registry.SeverityWarning
 		switch {
 		case len(p.Path) == 0 && warn:
 			diags.AddWarning(summary, p.Detail)
@@ -59,7 +59,7 @@ func addRegistryError(diags *diag.Diagnostics, what string, err error) {
 	var conflict *registry.ConflictError
 	switch {
 	case errors.As(err, &ruleErr):
-		addProblems(diags, ruleErr.Problems, false)
+		addProblems(diags, ruleErr.Problems)
 	case errors.As(err, &exists):
 		diags.AddError("Cannot "+what+": it already exists", exists.Error())
 	case errors.As(err, &notFound):

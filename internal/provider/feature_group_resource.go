@@ -104,7 +104,7 @@ func (r *featureGroupResource) ValidateConfig(ctx context.Context, req resource.
 			key[i] = knownString(k)
 		}
 	}
-	addProblems(&resp.Diagnostics, registry.CheckEventTimeNotKey(cfg.Name.ValueString(), cfg.EventTime.ValueString(), key), false)
+	addProblems(&resp.Diagnostics, registry.CheckEventTimeNotKey(cfg.Name.ValueString(), cfg.EventTime.ValueString(), key))
 }
 
 func (r *featureGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -107,7 +107,7 @@ func (d *featureVersionDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	if !cfg.Version.IsNull() {
-		addProblems(&resp.Diagnostics, registry.CheckFeatureVersionNotDeprecated(v, d.reg.Environment()), false)
+		addProblems(&resp.Diagnostics, registry.CheckFeatureVersionNotDeprecated(v, d.reg.Environment()))
 	}
 	m := featureVersionFromRegistry(v, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, featureVersionDataModel{

@@ -227,7 +227,7 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 		addRegistryError(&resp.Diagnostics, "check feature version", err)
 		return
 	}
-	addProblems(&resp.Diagnostics, ps, false)
+	addProblems(&resp.Diagnostics, ps)
 }
 
 func (m featureVersionModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.FeatureVersion {

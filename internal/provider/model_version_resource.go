@@ -159,7 +159,7 @@ func (r *modelVersionResource) ValidateConfig(ctx context.Context, req resource.
 	if inputs, ok := inputsFromList(ctx, cfg.Inputs, &resp.Diagnostics); ok {
 		ps = append(ps, registry.CheckInputNames(inputs)...)
 	}
-	addProblems(&resp.Diagnostics, ps, false)
+	addProblems(&resp.Diagnostics, ps)
 }
 
 func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -241,7 +241,7 @@ func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 		addRegistryError(&resp.Diagnostics, "check model version", err)
 		return
 	}
-	addProblems(&resp.Diagnostics, ps, false)
+	addProblems(&resp.Diagnostics, ps)
 }
 
 func (m modelVersionModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.ModelVersion {

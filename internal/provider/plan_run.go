@@ -65,7 +65,7 @@ func trackPlan(ctx context.Context, reg *registry.Registry, req resource.ModifyP
 			addRegistryError(&resp.Diagnostics, "check what reads "+string(obj.kind)+" "+quote(prior), err)
 			return
 		}
-		addProblems(&resp.Diagnostics, ps, false)
+		addProblems(&resp.Diagnostics, ps)
 	}
 	if req.Plan.Raw.IsNull() || obj.id == "" {
 		return
@@ -74,7 +74,7 @@ func trackPlan(ctx context.Context, reg *registry.Registry, req resource.ModifyP
 	if replace {
 		return // the reader leaves with its old self; its new self reads anew
 	}
-	addProblems(&resp.Diagnostics, run.Stay(registry.Ref{Kind: obj.kind, ID: obj.id}, reg.Environment(), obj.reads), false)
+	addProblems(&resp.Diagnostics, run.Stay(registry.Ref{Kind: obj.kind, ID: obj.id}, reg.Environment(), obj.reads))
 }
 
 // refsOf returns the references of one kind to the given ids, skipping

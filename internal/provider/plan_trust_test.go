@@ -454,35 +454,66 @@ resource "mlops_model" "fraud" {
 }
 
 // TestAccPlan_moveOffAndDelete: a plan that moves a deployment to another
-// version and deletes the one it served is refused at plan: Terraform does
-// not order the deployment's update before the delete, which the registry
-// would refuse. Applying the move first, then the delete, goes through.
+// version and deletes the one it served is not refused (plan warns that
+// Terraform orders the update first only under create_before_destroy).
+// With create_before_destroy on the model versions, one apply moves the
+// deployment and deletes the old version; without it, applying the move
+// first, then the delete, goes through.
 func TestAccPlan_moveOffAndDelete(t *testing.T) {
-	reg := newTestRegistry(t)
 	moved := stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v2.id")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: reg.config(stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v1.id"))},
-			{
-				Config:      reg.config(withoutResources(moved, "mlops_model_version.fraud_v1")),
-				PlanOnly:    true,
-				ExpectError: errorRE(`Object still referenced (rule F2)`, `this plan deletes model version "fraud/1"`, `moves deployment "fraud-scoring" off it`),
-			},
-			{Config: reg.config(moved)},
-			{
-				Config: reg.config(withoutResources(moved, "mlops_model_version.fraud_v1")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("mlops_model_version.fraud_v1", plancheck.ResourceActionDestroy),
-					plancheck.ExpectResourceAction("mlops_deployment.scoring", plancheck.ResourceActionNoop),
-				}},
-				Check: func(*terraform.State) error {
-					if _, err := reg.open("default").ModelVersion(context.Background(), "fraud", 1); !registry.IsNotFound(err) {
-						return fmt.Errorf("fraud/1 still exists (err %w)", err)
-					}
-					return nil
+	gone := func(reg *testRegistry) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if _, err := reg.open("default").ModelVersion(context.Background(), "fraud", 1); !registry.IsNotFound(err) {
+				return fmt.Errorf("fraud/1 still exists (err %w)", err)
+			}
+			return nil
+		}
+	}
+	t.Run("two applies", func(t *testing.T) {
+		reg := newTestRegistry(t)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: reg.config(stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v1.id"))},
+				{
+					// Not refused at plan.
+					Config:             reg.config(withoutResources(moved, "mlops_model_version.fraud_v1")),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				},
+				{Config: reg.config(moved)},
+				{
+					Config: reg.config(withoutResources(moved, "mlops_model_version.fraud_v1")),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("mlops_model_version.fraud_v1", plancheck.ResourceActionDestroy),
+						plancheck.ExpectResourceAction("mlops_deployment.scoring", plancheck.ResourceActionNoop),
+					}},
+					Check: gone(reg),
 				},
 			},
-		},
+		})
+	})
+	t.Run("create_before_destroy", func(t *testing.T) {
+		reg := newTestRegistry(t)
+		cbd := strings.Replace(stackConfig("s3://models/fraud/1", "mlops_model_version.fraud_v1.id"),
+			"feature_version_ids = [mlops_feature_version.v1.id]\n}",
+			"feature_version_ids = [mlops_feature_version.v1.id]\n  lifecycle {\n    create_before_destroy = true\n  }\n}", 1)
+		if !strings.Contains(cbd, "create_before_destroy") {
+			t.Fatal("no lifecycle block in the configuration")
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: reg.config(cbd)},
+				{
+					Config: reg.config(withoutResources(moved, "mlops_model_version.fraud_v1")),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("mlops_model_version.fraud_v1", plancheck.ResourceActionDestroy),
+						plancheck.ExpectResourceAction("mlops_deployment.scoring", plancheck.ResourceActionUpdate),
+					}},
+					Check: gone(reg),
+				},
+			},
+		})
 	})
 }

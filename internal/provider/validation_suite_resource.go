@@ -165,7 +165,7 @@ func (r *validationSuiteResource) ValidateConfig(ctx context.Context, req resour
 	for i, e := range exps {
 		ps = append(ps, registry.CheckExpectation(i, e, target)...)
 	}
-	addProblems(&resp.Diagnostics, ps, false)
+	addProblems(&resp.Diagnostics, ps)
 }
 
 func (r *validationSuiteResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -233,7 +233,7 @@ func (r *validationSuiteResource) ModifyPlan(ctx context.Context, req resource.M
 		addRegistryError(&resp.Diagnostics, "check validation suite "+quote(p.Suite.Name), err)
 		return
 	}
-	addProblems(&resp.Diagnostics, ps, false)
+	addProblems(&resp.Diagnostics, ps)
 	if geJSON != "" && expsKnown && !plan.IngestionPolicy.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("great_expectations_json"), geJSON)...)
 	}

@@ -128,10 +128,13 @@ func (r *Registry) withSuites(ctx context.Context, tx Tx, obj Ref, deps []Ref) (
 }
 
 // CheckLeavingReaders is rule F2 at plan for an object the plan deletes or
-// replaces: an error naming the readers that the same plan keeps, those
-// that still read it and those that move off it (Terraform does not order
-// their update before the delete), with the ways out. Readers that leave in
-// the same plan are not passed.
+// replaces, naming the readers that the same plan keeps, with the ways out:
+// an error for those that still read it; for those that move off it in the
+// same plan, an error when it is replaced (Terraform deletes a replaced
+// object before it updates its readers), a warning when it is deleted
+// (Terraform updates them first only when the deleted object has
+// create_before_destroy, which the provider cannot see). Readers that leave
+// in the same plan are not passed.
 func CheckLeavingReaders(obj Ref, replace bool, env string, reading, movingOff []Ref) Problems {
 	var ps Problems
 	if len(reading) > 0 {
@@ -139,11 +142,18 @@ func CheckLeavingReaders(obj Ref, replace bool, env string, reading, movingOff [
 			"this plan %s %s in environment %q, but %s still %s it and this plan keeps %s. %s",
 			leaveVerb(replace), obj, env, refList(reading), readVerb(obj.Kind), them(len(reading)), waysOut(obj, replace))
 	}
-	if len(movingOff) > 0 {
+	switch {
+	case len(movingOff) > 0 && replace:
 		ps.errorf("F2", nil, "Object still referenced",
-			"this plan %s %s in environment %q and moves %s off it, but Terraform does not wait for that change before the delete, "+
-				"which the registry refuses while anything still references it. Apply the move first (an apply without the delete), then the delete.",
+			"this plan %s %s in environment %q and moves %s off it, but Terraform deletes a replaced object before it updates what read it, "+
+				"and the registry refuses the delete while anything still references it. Apply the move first (an apply without the replacement), then the replacement.",
 			leaveVerb(replace), obj, env, refList(movingOff))
+	case len(movingOff) > 0:
+		ps.warnf("F2", nil, "Object still referenced until the plan moves its readers",
+			"this plan deletes %s in environment %q and moves %s off it. Terraform updates them before the delete only when %s has "+
+				"lifecycle { create_before_destroy = true }; otherwise the delete may run first, and the registry refuses it (nothing is deleted; "+
+				"apply again once they have moved). To be sure, apply the move first, then the delete.",
+			obj, env, refList(movingOff), obj)
 	}
 	return ps
 }
