@@ -28,6 +28,7 @@ tmp="$out.tmp.$$"
 provider_installation {
   dev_overrides {
     "registry.terraform.io/mlops-tf/mlops" = "$provider_dir"
+    "registry.opentofu.org/mlops-tf/mlops" = "$provider_dir"
   }
   direct {}
 }

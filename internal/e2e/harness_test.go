@@ -48,10 +48,12 @@ func cliConfig(t *testing.T) string {
 			buildErr = fmt.Errorf("building the provider: %w\n%s", err, out)
 			return
 		}
+		// Both keys: Terraform and OpenTofu each read their own.
 		rc := fmt.Sprintf(`disable_checkpoint = true
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/mlops-tf/mlops" = %q
+    "registry.terraform.io/mlops-tf/mlops" = %[1]q
+    "registry.opentofu.org/mlops-tf/mlops" = %[1]q
   }
   direct {}
 }

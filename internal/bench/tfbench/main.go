@@ -144,7 +144,8 @@ func setup(root string) ([]string, error) {
 		}
 	}
 	rc := filepath.Join(root, "terraformrc")
-	cfg := fmt.Sprintf("disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n    \"registry.terraform.io/mlops-tf/mlops\" = %q\n  }\n  direct {}\n}\n", plugin)
+	// Both keys: Terraform and OpenTofu each read their own.
+	cfg := fmt.Sprintf("disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n    \"registry.terraform.io/mlops-tf/mlops\" = %q\n    \"registry.opentofu.org/mlops-tf/mlops\" = %q\n  }\n  direct {}\n}\n", plugin, plugin)
 	if err := os.WriteFile(rc, []byte(cfg), 0o644); err != nil {
 		return nil, err
 	}
