@@ -41,16 +41,6 @@ func (r *Registry) deleteObject(ctx context.Context, opts []WriteOption, obj Ref
 	return err
 }
 
-// DependentsProblems runs at plan time for an object the plan deletes: the
-// F2 problem naming what still references it, nil when nothing does.
-func (r *Registry) DependentsProblems(ctx context.Context, obj Ref) (Problems, error) {
-	deps, err := r.Dependents(ctx, obj)
-	if err != nil {
-		return nil, err
-	}
-	return CheckDeleteDependents(obj, r.env, deps, false), nil
-}
-
 // Dependents lists the objects of this environment that reference obj, so
 // that deleting obj would break them (F2).
 func (r *Registry) Dependents(ctx context.Context, obj Ref) ([]Ref, error) {

@@ -552,11 +552,11 @@ func TestDeleteServedModelVersionRefused(t *testing.T) {
 	refused("feature version", r.DeleteFeatureVersion(ctx, "transactions", 1),
 		`feature version "transactions/1" in environment "dev" is still referenced by`,
 		`model version "churn/1", model version "fraud/1" (served by deployment fraud-scoring)`)
-	ps, err := r.DependentsProblems(ctx, registry.Ref{Kind: registry.KindFeatureVersion, ID: "transactions/1"})
+	ps, err := leaveWhileReadersStay(r, registry.Ref{Kind: registry.KindFeatureVersion, ID: "transactions/1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	oneProblem(t, ps, "F2", registry.SeverityError, nil, `model version "fraud/1" (served by deployment fraud-scoring)`, "Deleting it will be refused at apply")
+	oneProblem(t, ps, "F2", registry.SeverityError, nil, `model version "fraud/1" (served by deployment fraud-scoring)`, "Applying this plan would stop at the delete")
 	stillThere()
 
 	// Served as the canary.

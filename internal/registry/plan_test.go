@@ -156,3 +156,18 @@ func TestRunPlanSeesPlannedObjects(t *testing.T) {
 		t.Fatalf("model written by a plan: %v", err)
 	}
 }
+
+// leaveWhileReadersStay is rule F2 at plan for a plan that deletes obj and
+// keeps every object that reads it, reading it still.
+func leaveWhileReadersStay(r *registry.Registry, obj registry.Ref) (registry.Problems, error) {
+	ctx := context.Background()
+	run := registry.NewRunPlan(r.Environment())
+	deps, err := r.Dependents(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range deps {
+		run.Stay(d, r.Environment(), []registry.Ref{obj})
+	}
+	return run.Leave(ctx, r, obj, false)
+}

@@ -582,19 +582,19 @@ func TestDeleteFeatureGroupWithVersionsRefused(t *testing.T) {
 	if err != nil || len(deps) != 2 || deps[0].ID != "transactions/1" || deps[1].ID != "transactions/2" {
 		t.Fatalf("Dependents = %v, %v", deps, err)
 	}
-	ps, err := r.DependentsProblems(ctx, registry.Ref{Kind: registry.KindFeatureGroup, ID: "transactions"})
+	ps, err := leaveWhileReadersStay(r, registry.Ref{Kind: registry.KindFeatureGroup, ID: "transactions"})
 	if err != nil || len(ps) != 1 || ps[0].Rule != "F2" || !strings.Contains(ps[0].Detail, `feature version "transactions/1"`) {
-		t.Fatalf("DependentsProblems = %+v, %v", ps, err)
+		t.Fatalf("F2 at plan = %+v, %v", ps, err)
 	}
-	ps, err = r.DependentsProblems(ctx, registry.Ref{Kind: registry.KindFeatureVersion, ID: "transactions/1"})
+	ps, err = leaveWhileReadersStay(r, registry.Ref{Kind: registry.KindFeatureVersion, ID: "transactions/1"})
 	if err != nil || len(ps) != 0 {
-		t.Fatalf("DependentsProblems(feature version) = %+v, %v", ps, err)
+		t.Fatalf("F2 at plan (feature version) = %+v, %v", ps, err)
 	}
-	ps, err = r.DependentsProblems(ctx, registry.Ref{Kind: registry.KindFeatureGroup, ID: "absent"})
+	ps, err = leaveWhileReadersStay(r, registry.Ref{Kind: registry.KindFeatureGroup, ID: "absent"})
 	if err != nil || len(ps) != 0 {
-		t.Fatalf("DependentsProblems(absent group) = %+v, %v", ps, err)
+		t.Fatalf("F2 at plan (absent group) = %+v, %v", ps, err)
 	}
-	if _, err := r.DependentsProblems(ctx, registry.Ref{Kind: "spaceship", ID: "x"}); err == nil || !strings.Contains(err.Error(), "spaceship") {
+	if _, err := leaveWhileReadersStay(r, registry.Ref{Kind: "spaceship", ID: "x"}); err == nil || !strings.Contains(err.Error(), "spaceship") {
 		t.Fatalf("unknown kind: %v", err)
 	}
 
