@@ -149,9 +149,9 @@ data "mlops_audit" "a" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      reg.config(audit("modle", "fraud", "null")),
+				Config:      reg.config(audit("models", "fraud", "null")),
 				PlanOnly:    true,
-				ExpectError: errorRE("Invalid Attribute Value Match", `kind value must be one of: ["feature_group" "feature_version" "model" "model_version" "deployment" "validation_suite"], got: "modle"`),
+				ExpectError: errorRE("Invalid Attribute Value Match", `kind value must be one of: ["feature_group" "feature_version" "model" "model_version" "deployment" "validation_suite"], got: "models"`),
 			},
 			{
 				Config:      reg.config(audit("model", "fraud", "0")),
