@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -42,4 +44,9 @@ func tagsAttribute() schema.MapAttribute {
 		Optional:            true,
 		ElementType:         types.StringType,
 	}
+}
+
+// codeList writes names as Markdown code, separated by commas: "`a`, `b`".
+func codeList(names []string) string {
+	return "`" + strings.Join(names, "`, `") + "`"
 }

@@ -71,6 +71,19 @@ func addRegistryError(diags *diag.Diagnostics, what string, err error) {
 	}
 }
 
+// addHistoryError turns an error of Registry.History into diagnostics: an
+// object with no audit record names its kind, id and environment.
+func addHistoryError(diags *diag.Diagnostics, kind registry.Kind, id string, err error) {
+	var notFound *registry.NotFoundError
+	if errors.As(err, &notFound) {
+		diags.AddError("No history of "+string(kind)+" "+quote(id),
+			"The registry holds no audit record of "+string(kind)+" "+quote(id)+" in environment "+quote(notFound.Environment)+
+				": nothing was ever written to it there. Check the kind, the id (as the resource's id attribute shows it) and the provider's environment.")
+		return
+	}
+	addRegistryError(diags, "read the history of "+string(kind)+" "+quote(id), err)
+}
+
 // addRegistryURLError adds an error about the registry the URL names.
 // Terraform prints the source line of a diagnostic attached to an
 // attribute, so when the provider block's URL holds a password the error is

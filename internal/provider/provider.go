@@ -209,6 +209,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewLineageDataSource,
 		NewValidationSuiteDataSource,
 		NewDatasetValidationDataSource,
+		NewAuditDataSource,
 	}
 }
 

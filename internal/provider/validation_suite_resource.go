@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -67,8 +66,7 @@ func (r *validationSuiteResource) Metadata(_ context.Context, req resource.Metad
 }
 
 func expectationTypesMarkdown(target string) string {
-	names := registry.ExpectationTypeNames(target)
-	return "`" + strings.Join(names, "`, `") + "`"
+	return codeList(registry.ExpectationTypeNames(target))
 }
 
 func (r *validationSuiteResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -134,4 +136,32 @@ func (v versionedIDValidator) ValidateString(_ context.Context, req validator.St
 	if _, _, err := v.parse(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid id", err.Error())
 	}
+}
+
+// wholeNumberBetween refuses a number that is not a whole number from min
+// to max: "1.5" and "0" are refused at validate with the attribute's path.
+type wholeNumberBetween struct {
+	min, max int64
+}
+
+var _ validator.Number = wholeNumberBetween{}
+
+func (v wholeNumberBetween) Description(context.Context) string {
+	return fmt.Sprintf("must be a whole number from %d to %d", v.min, v.max)
+}
+
+func (v wholeNumberBetween) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v wholeNumberBetween) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueBigFloat()
+	if i, acc := n.Int64(); n.IsInt() && acc == big.Exact && i >= v.min && i <= v.max {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+		"Attribute "+req.Path.String()+" "+v.Description(ctx)+", got: "+n.Text('g', -1))
 }

@@ -85,4 +85,7 @@ type Tx interface {
 	AppendAudit(ctx context.Context, rec AuditRecord) error
 	// Audit lists the audit trail of one object, oldest first.
 	Audit(ctx context.Context, env string, kind Kind, id string) ([]AuditRecord, error)
+	// RecentAudit lists the newest records of one object's audit trail,
+	// newest first (the order of the writes), at most limit (1 or more).
+	RecentAudit(ctx context.Context, env string, kind Kind, id string, limit int) ([]AuditRecord, error)
 }

@@ -159,11 +159,23 @@ func (t *tx) AppendAudit(ctx context.Context, r registry.AuditRecord) error {
 }
 
 func (t *tx) Audit(ctx context.Context, env string, kind registry.Kind, id string) ([]registry.AuditRecord, error) {
+	return t.auditRecords(ctx, `ORDER BY id`, env, string(kind), id)
+}
+
+// RecentAudit reads the newest rows only: the id column orders the writes,
+// and the audit_object index finds one object's rows.
+func (t *tx) RecentAudit(ctx context.Context, env string, kind registry.Kind, id string, limit int) ([]registry.AuditRecord, error) {
+	return t.auditRecords(ctx, `ORDER BY id DESC LIMIT ?`, env, string(kind), id, limit)
+}
+
+// auditRecords reads the audit rows of one object (args: environment, kind,
+// id, then those of order) in the order order gives.
+func (t *tx) auditRecords(ctx context.Context, order string, args ...any) ([]registry.AuditRecord, error) {
 	if t.missing("audit") {
 		return nil, nil
 	}
 	rows, err := t.query(ctx, `SELECT environment, object_kind, object_id, action, before, after, at, actor FROM audit
-		WHERE environment = ? AND object_kind = ? AND object_id = ? ORDER BY id`, env, string(kind), id)
+		WHERE environment = ? AND object_kind = ? AND object_id = ? `+order, args...)
 	if err != nil {
 		return nil, err
 	}

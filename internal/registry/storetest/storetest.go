@@ -72,6 +72,7 @@ func Run(t *testing.T, open Open) {
 		{"TxStaleRevisions", testTxStaleRevisions},
 		{"TxRollback", testTxRollback},
 		{"AuditTrail", testAuditTrail},
+		{"AuditHistory", testAuditHistory},
 		{"EnvironmentsIsolated", testEnvironments},
 		{"F2RefusalsWriteNothing", testRefusalsWriteNothing},
 		{"JSONRoundTrips", testJSONRoundTrips},
@@ -685,6 +686,10 @@ func testTxNotFound(t *testing.T, open Open) {
 				return len(l), err
 			},
 			"Audit": func() (int, error) { l, err := tx.Audit(ctx, "dev", registry.KindModel, "m"); return len(l), err },
+			"RecentAudit": func() (int, error) {
+				l, err := tx.RecentAudit(ctx, "dev", registry.KindModel, "m", 10)
+				return len(l), err
+			},
 		} {
 			if n, err := fn(); n != 0 || err != nil {
 				t.Errorf("%s of nothing = %d items, %v", what, n, err)
@@ -852,6 +857,70 @@ func testAuditTrail(t *testing.T, open Open) {
 		if len(recs) == 0 || recs[len(recs)-1].Action != "create" || recs[len(recs)-1].Before != "" || recs[len(recs)-1].After == "" {
 			t.Errorf("audit of %s %s = %+v, want a create last", o.kind, o.id, recs)
 		}
+	}
+}
+
+// testAuditHistory reads one object's trail newest first, limited, as the
+// store orders and cuts it: writes within one second keep their order, the
+// trail spans a delete and a create again, and each environment and kind
+// keeps its own.
+func testAuditHistory(t *testing.T, open Open) {
+	f := newFixture(t, open)
+	ctx, dev, prod := f.ctx, f.env("dev"), f.env("prod")
+
+	m, err := dev.CreateModel(ctx, registry.Model{Name: "fraud"})
+	must(t, "create", err)
+	for i, desc := range []string{"one", "two", "three"} {
+		f.clock.set(t0.Add(time.Duration(min(i+1, 2)) * time.Minute)) // "two" and "three" in one second
+		m.Description = desc
+		m, err = dev.UpdateModel(ctx, m)
+		must(t, "update "+desc, err)
+	}
+	f.clock.set(t0.Add(3 * time.Minute))
+	must(t, "delete", dev.DeleteModel(ctx, "fraud"))
+	f.clock.set(t0.Add(4 * time.Minute))
+	must(t, "create again", second(dev.CreateModel(ctx, registry.Model{Name: "fraud", Description: "again"})))
+	// prod's fraud has a trail of its own, under the same id.
+	pm, err := prod.CreateModel(ctx, registry.Model{Name: "fraud"})
+	must(t, "create in prod", err)
+	pm.Description = "prod"
+	must(t, "update in prod", second(prod.UpdateModel(ctx, pm)))
+
+	trail := audit(t, dev, registry.KindModel, "fraud")
+	equal(t, "trail, oldest first", actions(trail), "create,update,update,update,delete,create")
+	newest := slices.Clone(trail)
+	slices.Reverse(newest)
+	history := func(r *registry.Registry, kind registry.Kind, id string, limit int) []registry.AuditRecord {
+		t.Helper()
+		recs, err := r.History(ctx, kind, id, limit)
+		must(t, fmt.Sprintf("history of %s %s, limit %d", kind, id, limit), err)
+		return recs
+	}
+	for _, limit := range []int{1, 2, 4, 6, 1000} {
+		equal(t, fmt.Sprintf("history, limit %d", limit), history(dev, registry.KindModel, "fraud", limit), newest[:min(limit, len(newest))])
+	}
+	// Within one second the order of the writes decides.
+	h := history(dev, registry.KindModel, "fraud", 4)
+	equal(t, "times of the two updates in one second", []time.Time{h[2].At, h[3].At}, []time.Time{stored(t0.Add(2 * time.Minute)), stored(t0.Add(2 * time.Minute))})
+	equal(t, "newer of the two", h[2].After, jsonOf(t, m))
+	equal(t, "older of the two", h[2].Before, h[3].After)
+
+	prodHistory := history(prod, registry.KindModel, "fraud", 10)
+	equal(t, "prod's history", actions(prodHistory), "update,create")
+	for _, rec := range prodHistory {
+		equal(t, "prod record's environment", rec.Environment, "prod")
+	}
+
+	// No record: not found, naming kind, id and environment.
+	_, err = dev.History(ctx, registry.KindDeployment, "fraud", 10)
+	isNotFound(t, err, registry.KindDeployment, "fraud", "dev")
+	_, err = f.env("stage").History(ctx, registry.KindModel, "fraud", 10)
+	isNotFound(t, err, registry.KindModel, "fraud", "stage")
+	_, err = dev.History(ctx, registry.KindModel, "ghost", 10)
+	isNotFound(t, err, registry.KindModel, "ghost", "dev")
+	// A limit below 1 is the caller's mistake, not a missing trail.
+	if _, err := dev.History(ctx, registry.KindModel, "fraud", 0); err == nil || registry.IsNotFound(err) {
+		t.Errorf("history with limit 0 = %v, want an error about the limit", err)
 	}
 }
 
