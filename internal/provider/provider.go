@@ -194,6 +194,7 @@ func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewFeatureVersionResource,
 		NewModelResource,
 		NewModelVersionResource,
+		NewModelAliasResource,
 		NewDeploymentResource,
 		NewValidationSuiteResource,
 	}
@@ -205,6 +206,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewFeatureVersionDataSource,
 		NewModelDataSource,
 		NewModelVersionDataSource,
+		NewModelAliasDataSource,
 		NewDeploymentDataSource,
 		NewLineageDataSource,
 		NewValidationSuiteDataSource,
@@ -213,7 +215,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 }
 
 func (p *mlopsProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{NewFeatureVersionIDFunction, NewModelVersionIDFunction}
+	return []func() function.Function{NewFeatureVersionIDFunction, NewModelVersionIDFunction, NewModelAliasIDFunction}
 }
 
 func valueOrEnv(v types.String, env string) string {

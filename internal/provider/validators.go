@@ -135,3 +135,11 @@ func (v versionedIDValidator) ValidateString(_ context.Context, req validator.St
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid id", err.Error())
 	}
 }
+
+func aliasNameValidator() validator.String {
+	return validNameValidator("alias name", registry.AliasNameRule, registry.ValidAliasName)
+}
+
+func modelVersionIDValidator() validator.String {
+	return versionedIDValidator{what: "model version id, <model>/<version>", parse: registry.ParseModelVersionID}
+}
