@@ -31,9 +31,9 @@ func (r *Registry) checkModelAlias(ctx context.Context, tx Tx, a ModelAlias) (Pr
 	if ps.HasErrors() || a.ModelVersionID == "" {
 		return ps, nil
 	}
-	model, version, err := ParseModelVersionID(a.ModelVersionID)
+	model, version, err := ParseModelVersionID(a.ModelVersionID) // accepted by CheckModelAlias
 	if err != nil {
-		return ps, nil // refused by CheckModelAlias
+		return nil, err
 	}
 	_, err = tx.ModelVersion(ctx, r.env, model, version)
 	if err != nil && !isNotFound(err) {
