@@ -118,7 +118,7 @@ func (r *modelAliasResource) ImportState(ctx context.Context, req resource.Impor
 
 // ModifyPlan sets the id, records the alias in the run's plan (F2: the
 // version it points at, and its model, cannot be deleted while it stays)
-// and, for an alias the plan creates or moves, runs rule A1 on what is
+// and, for an alias the plan creates or changes, runs rule A1 on what is
 // known: the version exists in the environment or the plan creates it, and
 // it is a version of the alias's model.
 func (r *modelAliasResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -147,9 +147,10 @@ func (r *modelAliasResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !req.State.Raw.IsNull() && !obj.replace {
 		var state modelAliasModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.ModelVersionID.Equal(plan.ModelVersionID) {
-			return // not moved: nothing for A1 to check
+		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Description.Equal(plan.Description) {
+			return // no write: nothing to check
 		}
+		// Any change is a write, which runs A1 again: plan refuses it first.
 	}
 	ps, err := r.reg.CheckModelAliasPlan(ctx, a)
 	if err != nil {
