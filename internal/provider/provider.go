@@ -68,7 +68,7 @@ func (p *mlopsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the artifacts of an ML system in an ML registry — feature groups and their versioned " +
-			"feature schemas, models and model versions, validation suites, and the deployments that serve model versions — " +
+			"feature schemas, models, model versions and the aliases that name them, validation suites, and the deployments that serve model versions — " +
 			"and refuses at plan time the changes that would break what is running.",
 		Attributes: map[string]schema.Attribute{
 			"registry": schema.StringAttribute{
@@ -194,6 +194,7 @@ func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewFeatureVersionResource,
 		NewModelResource,
 		NewModelVersionResource,
+		NewModelAliasResource,
 		NewDeploymentResource,
 		NewValidationSuiteResource,
 	}
@@ -205,6 +206,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewFeatureVersionDataSource,
 		NewModelDataSource,
 		NewModelVersionDataSource,
+		NewModelAliasDataSource,
 		NewDeploymentDataSource,
 		NewLineageDataSource,
 		NewValidationSuiteDataSource,
@@ -214,7 +216,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 }
 
 func (p *mlopsProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{NewFeatureVersionIDFunction, NewModelVersionIDFunction}
+	return []func() function.Function{NewFeatureVersionIDFunction, NewModelVersionIDFunction, NewModelAliasIDFunction}
 }
 
 func valueOrEnv(v types.String, env string) string {

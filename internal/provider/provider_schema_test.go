@@ -25,6 +25,7 @@ func TestProviderDescriptionNamesEveryKind(t *testing.T) {
 		"mlops_model_version":    "model versions",
 		"mlops_validation_suite": "validation suites",
 		"mlops_deployment":       "deployments",
+		"mlops_model_alias":      "aliases",
 	}
 	for _, newResource := range p.Resources(ctx) {
 		var mresp resource.MetadataResponse

@@ -34,6 +34,7 @@ func TestValidatorsAreTheRegistrysChecks(t *testing.T) {
 		{"model name", modelNameValidator(), "must be a valid model name: " + registry.ModelNameRule, registry.ValidModelName},
 		{"environment", environmentValidator(), "must be a valid environment name: " + registry.EnvironmentRule, registry.ValidEnvironment},
 		{"suite name", suiteNameValidator(), "must be a valid validation suite name: " + registry.SuiteNameRule, registry.ValidSuiteName},
+		{"alias name", aliasNameValidator(), "must be a valid alias name: " + registry.AliasNameRule, registry.ValidAliasName},
 		{"artifact URI", artifactURIValidator(), "must be " + registry.ArtifactURIRule, registry.ValidArtifactURI},
 		{"artifact digest", artifactDigestValidator(), "must be " + registry.ArtifactDigestRule, registry.ValidArtifactDigest},
 	}

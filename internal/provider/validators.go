@@ -165,3 +165,11 @@ func (v wholeNumberBetween) ValidateNumber(ctx context.Context, req validator.Nu
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 		"Attribute "+req.Path.String()+" "+v.Description(ctx)+", got: "+n.Text('g', -1))
 }
+
+func aliasNameValidator() validator.String {
+	return validNameValidator("alias name", registry.AliasNameRule, registry.ValidAliasName)
+}
+
+func modelVersionIDValidator() validator.String {
+	return versionedIDValidator{what: "model version id, <model>/<version>", parse: registry.ParseModelVersionID}
+}

@@ -86,11 +86,22 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		for i, v := range versions {
 			deps[i] = Ref{Kind: KindModelVersion, ID: v.ID()}
 		}
+		aliases, err := tx.ModelAliases(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range aliases {
+			deps = append(deps, Ref{Kind: KindModelAlias, ID: a.ID()})
+		}
 		return r.withSuites(ctx, tx, obj, deps)
 	case KindModelVersion:
 		names, err := tx.DeploymentsServing(ctx, r.env, obj.ID)
-		return refs(KindDeployment, names), err
-	case KindDeployment, KindSuite:
+		if err != nil {
+			return nil, err
+		}
+		aliases, err := tx.AliasesOf(ctx, r.env, obj.ID)
+		return append(refs(KindDeployment, names), refs(KindModelAlias, aliases)...), err
+	case KindDeployment, KindSuite, KindModelAlias:
 		return nil, nil
 	default:
 		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
@@ -130,7 +141,7 @@ func CheckLeavingReaders(obj Ref, replace bool, env string, reading, movingOff [
 	if len(reading) > 0 {
 		ps.errorf("F2", nil, "Object still referenced",
 			"this plan %s %s in environment %q, but %s still %s it and this plan keeps %s. %s",
-			leaveVerb(replace), obj, env, refList(reading), readVerb(obj.Kind), them(len(reading)), waysOut(obj, replace))
+			leaveVerb(replace), obj, env, refList(reading), readVerb(obj.Kind, reading), them(len(reading)), waysOut(obj, replace))
 	}
 	switch {
 	case len(movingOff) > 0 && replace:
@@ -163,9 +174,22 @@ func leaveVerb(replace bool) string {
 	return "deletes"
 }
 
-func readVerb(kind Kind) string {
+// readVerb says how readers use an object of kind: deployments serve a
+// model version and aliases point at it.
+func readVerb(kind Kind, readers []Ref) string {
 	switch kind {
 	case KindModelVersion:
+		var serve, point bool
+		for _, d := range readers {
+			serve = serve || d.Kind != KindModelAlias
+			point = point || d.Kind == KindModelAlias
+		}
+		switch {
+		case serve && point:
+			return "serves or points at"
+		case point:
+			return "points at"
+		}
 		return "serves"
 	case KindFeatureGroup, KindModel:
 		return "belongs to"

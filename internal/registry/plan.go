@@ -31,8 +31,8 @@ type RunPlan struct {
 	// env is the environment the plan is for.
 	env string
 	// objects holds the planned content of created and changed objects:
-	// FeatureGroup, FeatureVersion, Model, ModelVersion, Deployment or
-	// ValidationSuite values.
+	// FeatureGroup, FeatureVersion, Model, ModelVersion, Deployment,
+	// ValidationSuite or ModelAlias values.
 	objects map[objectKey]any
 	// leaving maps an object the plan deletes or replaces to true when it
 	// is replaced.
@@ -66,7 +66,7 @@ func NewRunPlan(env string) *RunPlan {
 
 // Put records the planned content of an object the plan creates or
 // changes. obj is a FeatureGroup, FeatureVersion, Model, ModelVersion,
-// Deployment or ValidationSuite; its id must be known.
+// Deployment, ValidationSuite or ModelAlias; its id must be known.
 func (p *RunPlan) Put(obj any) {
 	if p == nil {
 		return
@@ -94,6 +94,8 @@ func refOf(obj any) (Ref, bool) {
 		return Ref{Kind: KindDeployment, ID: o.ID()}, true
 	case ValidationSuite:
 		return Ref{Kind: KindSuite, ID: o.ID()}, true
+	case ModelAlias:
+		return Ref{Kind: KindModelAlias, ID: o.ID()}, true
 	}
 	return Ref{}, false
 }

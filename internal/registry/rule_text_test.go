@@ -16,6 +16,7 @@ var nameSyntaxes = []struct {
 	{"environment name", EnvironmentPattern, EnvironmentRule, ValidEnvironment},
 	{"deployment name", DeploymentNamePattern, DeploymentNameRule, ValidDeploymentName},
 	{"validation suite name", SuiteNamePattern, SuiteNameRule, ValidSuiteName},
+	{"alias name", AliasNamePattern, AliasNameRule, ValidAliasName},
 }
 
 // Each rule says in words what its check accepts: the characters it names

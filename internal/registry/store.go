@@ -68,6 +68,16 @@ type Tx interface {
 	UpdateDeployment(ctx context.Context, env string, d Deployment) error
 	DeleteDeployment(ctx context.Context, env, name string, revision int64) error
 
+	ModelAlias(ctx context.Context, env, model, name string) (ModelAlias, error)
+	// ModelAliases lists a model's aliases, sorted by name.
+	ModelAliases(ctx context.Context, env, model string) ([]ModelAlias, error)
+	// AliasesOf lists the ids of the aliases that point at a model version,
+	// sorted.
+	AliasesOf(ctx context.Context, env, modelVersionID string) ([]string, error)
+	InsertModelAlias(ctx context.Context, env string, a ModelAlias) error
+	UpdateModelAlias(ctx context.Context, env string, a ModelAlias) error
+	DeleteModelAlias(ctx context.Context, env, model, name string, revision int64) error
+
 	Suite(ctx context.Context, env, name string) (ValidationSuite, error)
 	// SuitesFor lists the suites that target a feature version or a model
 	// (by id), sorted by name.

@@ -19,6 +19,7 @@ const (
 	KindModelVersion   Kind = "model version"
 	KindDeployment     Kind = "deployment"
 	KindSuite          Kind = "validation suite"
+	KindModelAlias     Kind = "model alias"
 )
 
 // Ref names one object of an environment.
@@ -295,6 +296,48 @@ func exampleID(kind Kind) string {
 		return "fraud/2"
 	}
 	return "transactions/2"
+}
+
+// ModelAlias is a name, such as "champion", that points at one version of
+// a model. Moving it is an update.
+type ModelAlias struct {
+	Model string `json:"model"`
+	Name  string `json:"name"`
+	// ModelVersionID is the version it points at, "model/version".
+	ModelVersionID string    `json:"model_version_id"`
+	Description    string    `json:"description,omitempty"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	Revision       int64     `json:"revision"`
+}
+
+// ID is the alias's id, "model@alias".
+func (a ModelAlias) ID() string { return ModelAliasID(a.Model, a.Name) }
+
+// ModelAliasID formats a model alias id.
+func ModelAliasID(model, alias string) string { return model + "@" + alias }
+
+// AliasNamePattern is the pattern of alias names: that of model names.
+const AliasNamePattern = ModelNamePattern
+
+// AliasNameRule describes AliasNamePattern.
+const AliasNameRule = ModelNameRule
+
+// ValidAliasName reports whether s is a valid alias name.
+func ValidAliasName(s string) bool { return modelNameRE.MatchString(s) }
+
+// ParseModelAliasID splits "model@alias".
+func ParseModelAliasID(id string) (model, alias string, err error) {
+	model, alias, ok := strings.Cut(id, "@")
+	if !ok || model == "" || alias == "" {
+		return "", "", fmt.Errorf("%s id %q must have the form <model>@<alias>, such as \"fraud@champion\"", KindModelAlias, id)
+	}
+	if !ValidModelName(model) {
+		return "", "", fmt.Errorf("%s id %q: %q is not a valid model name (%s)", KindModelAlias, id, model, ModelNameRule)
+	}
+	if !ValidAliasName(alias) {
+		return "", "", fmt.Errorf("%s id %q: %q is not a valid alias name (%s)", KindModelAlias, id, alias, AliasNameRule)
+	}
+	return model, alias, nil
 }
 
 // ValidationSuite is a set of expectations on a feature version's data or

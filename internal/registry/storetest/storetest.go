@@ -68,6 +68,7 @@ func Run(t *testing.T, open Open) {
 		{"ModelVersions", testModelVersions},
 		{"Deployments", testDeployments},
 		{"ValidationSuites", testSuites},
+		{"ModelAliases", testModelAliases},
 		{"TxNotFound", testTxNotFound},
 		{"TxStaleRevisions", testTxStaleRevisions},
 		{"TxRollback", testTxRollback},
@@ -654,6 +655,87 @@ func testSuites(t *testing.T, open Open) {
 	isNotFound(t, err, registry.KindSuite, "amounts", "dev")
 	must(t, "delete again", r.DeleteSuite(ctx, "amounts"))
 	equal(t, "suites for transactions/2 after the delete", suitesFor(registry.Ref{Kind: registry.KindFeatureVersion, ID: "transactions/2"}), []string(nil))
+}
+
+func testModelAliases(t *testing.T, open Open) {
+	f := newFixture(t, open)
+	ctx, r := f.ctx, f.env("dev")
+	seed(t, r)
+	must(t, "create model churn", second(r.CreateModel(ctx, registry.Model{Name: "churn"})))
+	must(t, "create churn/1", second(r.CreateModelVersion(ctx, modelVersion("churn", 1, "transactions/1"))))
+
+	a := registry.ModelAlias{Model: "fraud", Name: "champion", ModelVersionID: "fraud/1", Description: "serves prod"}
+	created, err := r.CreateModelAlias(ctx, a)
+	must(t, "create", err)
+	want := a
+	want.UpdatedAt, want.Revision = stored(t0), 1
+	equal(t, "created", created, want)
+	equal(t, "read", read(t, "alias", func() (registry.ModelAlias, error) { return r.ModelAlias(ctx, "fraud", "champion") }), want)
+	_, err = r.CreateModelAlias(ctx, a)
+	isAlreadyExists(t, err, registry.KindModelAlias, "fraud@champion", "dev")
+	_, err = r.ModelAlias(ctx, "fraud", "challenger")
+	isNotFound(t, err, registry.KindModelAlias, "fraud@challenger", "dev")
+	// Another environment has neither the alias nor the version (A1).
+	_, err = f.env("prod").ModelAlias(ctx, "fraud", "champion")
+	isNotFound(t, err, registry.KindModelAlias, "fraud@champion", "prod")
+	_, err = f.env("prod").CreateModelAlias(ctx, a)
+	isRuleError(t, err, "A1")
+
+	// A1 at write: a missing version, a version of another model.
+	for what, bad := range map[string]registry.ModelAlias{
+		"missing version":          {Model: "fraud", Name: "challenger", ModelVersionID: "fraud/9"},
+		"another model's version":  {Model: "fraud", Name: "challenger", ModelVersionID: "churn/1"},
+		"version of a ghost model": {Model: "ghost", Name: "champion", ModelVersionID: "ghost/1"},
+	} {
+		t.Run(what, func(t *testing.T) {
+			_, err := r.CreateModelAlias(ctx, bad)
+			isRuleError(t, err, "A1")
+			_, err = r.ModelAlias(ctx, bad.Model, bad.Name)
+			isNotFound(t, err, registry.KindModelAlias, bad.ID(), "dev")
+		})
+	}
+
+	// Moving it is an update; a move to another model's version is refused.
+	f.clock.set(t0.Add(time.Hour))
+	moved := created
+	moved.ModelVersionID, moved.Description = "fraud/2", ""
+	updated, err := r.UpdateModelAlias(ctx, moved)
+	must(t, "move", err)
+	want = moved
+	want.UpdatedAt, want.Revision = stored(t0.Add(time.Hour)), 2
+	equal(t, "moved", updated, want)
+	equal(t, "read after move", read(t, "alias", func() (registry.ModelAlias, error) { return r.ModelAlias(ctx, "fraud", "champion") }), want)
+	bad := updated
+	bad.ModelVersionID = "churn/1"
+	_, err = r.UpdateModelAlias(ctx, bad)
+	isRuleError(t, err, "A1")
+	_, err = r.UpdateModelAlias(ctx, created)
+	isConflict(t, err, registry.KindModelAlias, "fraud@champion", "dev", 1, 2)
+	_, err = r.UpdateModelAlias(ctx, registry.ModelAlias{Model: "fraud", Name: "ghost", ModelVersionID: "fraud/1"})
+	isNotFound(t, err, registry.KindModelAlias, "fraud@ghost", "dev")
+	equal(t, "audit", actions(audit(t, r, registry.KindModelAlias, "fraud@champion")), "create,update")
+
+	// F2: the version it points at, and its model, stay while it does.
+	deps, err := r.Dependents(ctx, registry.Ref{Kind: registry.KindModelVersion, ID: "fraud/2"})
+	must(t, "dependents", err)
+	equal(t, "dependents of fraud/2", deps, []registry.Ref{{Kind: registry.KindModelAlias, ID: "fraud@champion"}})
+	isRuleError(t, r.DeleteModelVersion(ctx, "fraud", 2), "F2")
+	must(t, "create churn@champion", second(r.CreateModelAlias(ctx, registry.ModelAlias{Model: "churn", Name: "champion", ModelVersionID: "churn/1"})))
+	deps, err = r.Dependents(ctx, registry.Ref{Kind: registry.KindModel, ID: "churn"})
+	must(t, "dependents", err)
+	equal(t, "dependents of churn", deps, []registry.Ref{
+		{Kind: registry.KindModelVersion, ID: "churn/1"}, {Kind: registry.KindModelAlias, ID: "churn@champion"},
+	})
+	_, err = r.ModelVersion(ctx, "fraud", 2)
+	must(t, "fraud/2 still there", err)
+
+	isConflict(t, r.DeleteModelAlias(ctx, "fraud", "champion", registry.IfRevision(1)), registry.KindModelAlias, "fraud@champion", "dev", 1, 2)
+	must(t, "delete", r.DeleteModelAlias(ctx, "fraud", "champion", registry.IfRevision(2)))
+	_, err = r.ModelAlias(ctx, "fraud", "champion")
+	isNotFound(t, err, registry.KindModelAlias, "fraud@champion", "dev")
+	must(t, "delete again", r.DeleteModelAlias(ctx, "fraud", "champion"))
+	must(t, "delete fraud/2 once no alias points at it", r.DeleteModelVersion(ctx, "fraud", 2))
+	equal(t, "audit", actions(audit(t, r, registry.KindModelAlias, "fraud@champion")), "create,update,delete")
 }
 
 func testTxNotFound(t *testing.T, open Open) {
