@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 // fraudModel is model fraud with a description: each step changes it.
@@ -151,7 +153,7 @@ data "mlops_audit" "a" {
 			{
 				Config:      reg.config(audit("models", "fraud", "null")),
 				PlanOnly:    true,
-				ExpectError: errorRE("Invalid Attribute Value Match", `kind value must be one of: ["feature_group" "feature_version" "model" "model_version" "deployment" "validation_suite"], got: "models"`),
+				ExpectError: errorRE("Invalid Attribute Value Match", fmt.Sprintf(`kind value must be one of: %q, got: "models"`, registry.KindNames())),
 			},
 			{
 				Config:      reg.config(audit("model", "fraud", "0")),
