@@ -352,17 +352,7 @@ func TestAccDeployment_canaryRules(t *testing.T) {
 		return reg.config(deploymentBlock("fraud-scoring", fmt.Sprintf("%q", main),
 			fmt.Sprintf(`  canary = { model_version_id = %q, percent = %d }`, canary, percent)))
 	}
-	churn := seedModels + `
-resource "mlops_model" "churn" {
-  name = "churn"
-}
-resource "mlops_model_version" "churn_v1" {
-  model_id            = mlops_model.churn.id
-  version             = 1
-  artifact_uri        = "s3://models/churn/1"
-  feature_version_ids = [mlops_feature_version.v1.id]
-}
-`
+	churn := seedModels + churnModel
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

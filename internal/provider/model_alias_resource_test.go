@@ -241,17 +241,7 @@ import {
 // nothing written.
 func TestAccModelAlias_refusals(t *testing.T) {
 	reg := newTestRegistry(t)
-	churn := `
-resource "mlops_model" "churn" {
-  name = "churn"
-}
-resource "mlops_model_version" "churn_v1" {
-  model_id            = mlops_model.churn.id
-  version             = 1
-  artifact_uri        = "s3://models/churn/1"
-  feature_version_ids = [mlops_feature_version.v1.id]
-}
-`
+	churn := churnModel
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -124,3 +124,17 @@ data "mlops_model_version" "latest" {
 func TestModelVersionDataSource_deprecatedArgumentWarns(t *testing.T) {
 	testDeprecatedArgumentWarns(t, "mlops_model_version", "model", "model_id", "fraud")
 }
+
+// churnModel is a second model, churn, with a version reading
+// transactions/1: a version of another model than fraud.
+const churnModel = `
+resource "mlops_model" "churn" {
+  name = "churn"
+}
+resource "mlops_model_version" "churn_v1" {
+  model_id            = mlops_model.churn.id
+  version             = 1
+  artifact_uri        = "s3://models/churn/1"
+  feature_version_ids = [mlops_feature_version.v1.id]
+}
+`
