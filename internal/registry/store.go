@@ -78,6 +78,24 @@ type Tx interface {
 	UpdateModelAlias(ctx context.Context, env string, a ModelAlias) error
 	DeleteModelAlias(ctx context.Context, env, model, name string, revision int64) error
 
+	// Approval reads the approval of a model version in env.
+	Approval(ctx context.Context, env, model string, version int64) (Approval, error)
+	// Approvals lists the approvals of a model's versions in env, lowest
+	// version first.
+	Approvals(ctx context.Context, env, model string) ([]Approval, error)
+	InsertApproval(ctx context.Context, env string, a Approval) error
+	UpdateApproval(ctx context.Context, env string, a Approval) error
+	DeleteApproval(ctx context.Context, env, model string, version int64, revision int64) error
+
+	// Environment reads the policy of an environment. Policies are not
+	// namespaced by environment: there is one per environment name.
+	Environment(ctx context.Context, name string) (EnvironmentPolicy, error)
+	// Environments lists every environment's policy, sorted by name.
+	Environments(ctx context.Context) ([]EnvironmentPolicy, error)
+	InsertEnvironment(ctx context.Context, p EnvironmentPolicy) error
+	UpdateEnvironment(ctx context.Context, p EnvironmentPolicy) error
+	DeleteEnvironment(ctx context.Context, name string, revision int64) error
+
 	Suite(ctx context.Context, env, name string) (ValidationSuite, error)
 	// SuitesFor lists the suites that target a feature version or a model
 	// (by id), sorted by name.

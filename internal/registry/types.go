@@ -20,6 +20,8 @@ const (
 	KindDeployment     Kind = "deployment"
 	KindSuite          Kind = "validation suite"
 	KindModelAlias     Kind = "model alias"
+	KindApproval       Kind = "model version approval"
+	KindEnvironment    Kind = "environment"
 )
 
 // Ref names one object of an environment.
@@ -339,6 +341,55 @@ func ParseModelAliasID(id string) (model, alias string, err error) {
 	}
 	return model, alias, nil
 }
+
+// Approval statuses. A model version without an Approval in an environment
+// is pending there.
+const (
+	ApprovalApproved = "approved"
+	ApprovalRejected = "rejected"
+)
+
+// Approval is the decision on one model version in one environment: its
+// id is the model version's id. It holds the artifact decided on; once the
+// model version's artifact differs, the approval is void.
+type Approval struct {
+	ModelVersionID string `json:"model_version_id"`
+	// Status is ApprovalApproved or ApprovalRejected.
+	Status   string `json:"status"`
+	Approver string `json:"approver"`
+	Reason   string `json:"reason,omitempty"`
+	// ArtifactURI and ArtifactDigest are the model version's artifact
+	// when it was decided on.
+	ArtifactURI    string    `json:"artifact_uri"`
+	ArtifactDigest string    `json:"artifact_digest,omitempty"`
+	ApprovedAt     time.Time `json:"approved_at"`
+	Revision       int64     `json:"revision"`
+}
+
+// ID is the approval's id: its model version's id.
+func (a Approval) ID() string { return a.ModelVersionID }
+
+// EnvironmentPolicy is what an environment requires of the deployments in
+// it (rules D6 to D9). Policies are not namespaced by the provider's
+// environment: a platform configuration writes those of every environment.
+type EnvironmentPolicy struct {
+	Name string `json:"name"`
+	// PromoteFrom is the one environment deployments here are promoted
+	// from; "" for none.
+	PromoteFrom     string `json:"promote_from,omitempty"`
+	RequireApproval bool   `json:"require_approval"`
+	// RequiredGates are the names of the suites every served model version
+	// must pass here, sorted.
+	RequiredGates []string  `json:"required_gates"`
+	Protected     bool      `json:"protected"`
+	Description   string    `json:"description,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Revision      int64     `json:"revision"`
+}
+
+// ID is the policy's id: the environment's name.
+func (p EnvironmentPolicy) ID() string { return p.Name }
 
 // ValidationSuite is a set of expectations on a feature version's data or
 // on a model's metrics.
