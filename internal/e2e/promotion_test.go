@@ -67,7 +67,7 @@ func TestPromotion(t *testing.T) {
 	expectRefused(t, r, "Feature version missing (rule M1)",
 		`model version fraud/2 reads feature version transactions/2, which does not exist in environment "prod"`,
 		`Apply feature version transactions/2 in "prod" first (the configuration that manages the features)`)
-	expectAsInGuide(t, r, "Feature version missing (rule M1)", "serving_main.tf")
+	expectAsInGuide(t, r, "promotion", "Feature version missing (rule M1)", "serving_main.tf")
 
 	// The feature stack catches up: the plan passes, and apply succeeds (D5:
 	// staging serves fraud/2 as the same artifact).
@@ -92,7 +92,7 @@ func TestPromotion(t *testing.T) {
 	expectRefused(t, r, "Model version not promoted (rule D5)",
 		`deployment fraud-scoring would serve model version fraud/1 in environment "prod", but deployment fraud-scoring in "staging" serves fraud/2, not fraud/1`,
 		`promote fraud/1 through "staging" first`)
-	expectAsInGuide(t, r, "Model version not promoted (rule D5)", "serving_main.tf")
+	expectAsInGuide(t, r, "promotion", "Model version not promoted (rule D5)", "serving_main.tf")
 	// Through dev and staging, then prod: one in-place change.
 	each(serving, devStaging, rollback...)
 	serving.workspace("prod")
@@ -106,7 +106,7 @@ func TestPromotion(t *testing.T) {
 	expectRefused(t, r, "Object still referenced (rule F2)",
 		`feature version "transactions/1" in environment "prod" is still referenced by model version "fraud/1" (served by deployment fraud-scoring)`,
 		"Nothing was deleted.")
-	expectAsInGuide(t, r, "Object still referenced (rule F2)", "features_main.tf")
+	expectAsInGuide(t, r, "promotion", "Object still referenced (rule F2)", "features_main.tf")
 	if r := features.run(append([]string{"plan", "-no-color"}, retireFeatures...)...); r.code != 0 ||
 		!strings.Contains(r.stdout, `mlops_feature_version.transactions["1"] will be destroyed`) ||
 		!strings.Contains(r.stdout, "Plan: 0 to add, 0 to change, 1 to destroy.") {
@@ -148,13 +148,14 @@ func expectRefused(t *testing.T, r result, fragments ...string) {
 	}
 }
 
-// expectAsInGuide fails unless the error the guide pastes under the
-// summary is the one terraform wrote, word for word, source line included.
-// The guide's commands run from examples/promotion, where the file is
-// main.tf; here it is file.
-func expectAsInGuide(t *testing.T, r result, summary, file string) {
+// expectAsInGuide fails unless the error that guide (a template in
+// templates/guides, such as "promotion") pastes under the summary is the
+// one terraform wrote, word for word, source line included; dates (such as
+// an approval's) compare equal. The guide's commands run from the example's
+// directory, where the file is main.tf; here it is file.
+func expectAsInGuide(t *testing.T, r result, guideName, summary, file string) {
 	t.Helper()
-	guide, err := os.ReadFile(filepath.Join(moduleRoot(), "templates", "guides", "promotion.md.tmpl"))
+	guide, err := os.ReadFile(filepath.Join(moduleRoot(), "templates", "guides", guideName+".md.tmpl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,13 +167,20 @@ func expectAsInGuide(t *testing.T, r result, summary, file string) {
 		pasted, _, _ = strings.Cut(pasted, "╵")
 		pasted = strings.ReplaceAll(pasted, "│", "")
 		pasted = strings.Replace(pasted, " on main.tf line ", " on "+file+" line ", 1)
-		if !strings.Contains(squash(r.stderr), squash("Error: "+summary+"\n"+pasted)) {
+		if !strings.Contains(undated(squash(r.stderr)), undated(squash("Error: "+summary+"\n"+pasted))) {
 			t.Fatalf("the guide pastes another error under %q:\n%s\n%s", summary, pasted, r)
 		}
 		return
 	}
 	t.Fatalf("the guide pastes no error %q", summary)
 }
+
+// undated replaces every date (2026-11-20) with YYYY-MM-DD.
+func undated(s string) string {
+	return dateRE.ReplaceAllString(s, "YYYY-MM-DD")
+}
+
+var dateRE = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 
 // squash replaces each run of white space with one space.
 func squash(s string) string {
