@@ -70,9 +70,9 @@ func CheckApprovalRevoked(id, env, how string, servedBy []string) Problems {
 	}
 	ps.warnf("D6", nil, "Revoking the approval of a served model version",
 		"this plan %s the approval of model version %s in environment %q, which requires approval (require_approval), "+
-			"and deployment %s %s it. %s running, but %s next change will be refused (rule D6) until %s is approved again "+
-			"or %s an approved version.",
-		how, id, env, strings.Join(servedBy, ", "), serveVerb(len(servedBy)), keepVerb(len(servedBy)), its(len(servedBy)), id, serveVerb(len(servedBy)))
+			"and deployment %s %s it. %s running, but %s next change will be refused (rule D6) unless it serves an approved version "+
+			"or %s is approved again first.",
+		how, id, env, strings.Join(servedBy, ", "), serveVerb(len(servedBy)), keepVerb(len(servedBy)), its(len(servedBy)), id)
 	return ps
 }
 

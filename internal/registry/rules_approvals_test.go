@@ -168,7 +168,7 @@ func TestCheckApprovalRevoked(t *testing.T) {
 	expectProblems(t, CheckApprovalRevoked("fraud/2", "prod", "deletes", []string{"fraud-scoring"}),
 		warningAt("D6", nil, "Revoking the approval of a served model version",
 			`this plan deletes the approval of model version fraud/2 in environment "prod", which requires approval (require_approval), `+
-				`and deployment fraud-scoring serves it. It keeps running, but its next change will be refused (rule D6) until fraud/2 is approved again or serves an approved version.`))
+				`and deployment fraud-scoring serves it. It keeps running, but its next change will be refused (rule D6) unless it serves an approved version or fraud/2 is approved again first.`))
 	expectProblems(t, CheckApprovalRevoked("fraud/2", "prod", "rejects", []string{"fraud-eu", "fraud-us"}),
 		warningAt("D6", nil, "Revoking the approval of a served model version",
 			"this plan rejects the approval of model version fraud/2", "deployment fraud-eu, fraud-us serve it. They keep running, but their next change"))
