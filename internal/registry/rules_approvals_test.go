@@ -127,7 +127,7 @@ func TestCheckApprovals(t *testing.T) {
 		{"approved by URI alone", served(v3), byID(approved3), []Approval{approved3}, nil},
 		{"no approval", served(v2), nil, nil,
 			[]want{errorAt("D6", Path{"model_version_id"}, "Model version not approved",
-				`deployment fraud-scoring -> model version fraud/2: fraud/2 has no approval in prod, and environment "prod" requires approval (require_approval). ` +
+				`deployment fraud-scoring -> model version fraud/2: fraud/2 has no approval in prod, and environment "prod" requires approval (require_approval). `+
 					`Approve it with mlops_model_version_approval in the configuration that approves models.`)}},
 		{"no approval, another version approved", served(v2), nil, []Approval{approved1},
 			[]want{errorAt("D6", Path{"model_version_id"}, "Model version not approved",
