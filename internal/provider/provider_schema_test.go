@@ -19,13 +19,14 @@ func TestProviderDescriptionNamesEveryKind(t *testing.T) {
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
 	desc := sresp.Schema.MarkdownDescription
 	names := map[string]string{
-		"mlops_feature_group":    "feature groups",
-		"mlops_feature_version":  "versioned feature schemas",
-		"mlops_model":            "models",
-		"mlops_model_version":    "model versions",
-		"mlops_validation_suite": "validation suites",
-		"mlops_deployment":       "deployments",
-		"mlops_model_alias":      "aliases",
+		"mlops_feature_group":          "feature groups",
+		"mlops_feature_version":        "versioned feature schemas",
+		"mlops_model":                  "models",
+		"mlops_model_version":          "model versions",
+		"mlops_validation_suite":       "validation suites",
+		"mlops_deployment":             "deployments",
+		"mlops_model_alias":            "aliases",
+		"mlops_model_version_approval": "approvals",
 	}
 	for _, newResource := range p.Resources(ctx) {
 		var mresp resource.MetadataResponse

@@ -100,8 +100,22 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 			return nil, err
 		}
 		aliases, err := tx.AliasesOf(ctx, r.env, obj.ID)
-		return append(refs(KindDeployment, names), refs(KindModelAlias, aliases)...), err
-	case KindDeployment, KindSuite, KindModelAlias:
+		if err != nil {
+			return nil, err
+		}
+		deps := append(refs(KindDeployment, names), refs(KindModelAlias, aliases)...)
+		model, version, err := ParseModelVersionID(obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		switch _, err := tx.Approval(ctx, r.env, model, version); {
+		case err == nil:
+			deps = append(deps, Ref{Kind: KindApproval, ID: obj.ID})
+		case !isNotFound(err):
+			return nil, err
+		}
+		return deps, nil
+	case KindDeployment, KindSuite, KindModelAlias, KindApproval:
 		return nil, nil
 	default:
 		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
@@ -140,8 +154,8 @@ func CheckLeavingReaders(obj Ref, replace bool, env string, reading, movingOff [
 	var ps Problems
 	if len(reading) > 0 {
 		ps.errorf("F2", nil, "Object still referenced",
-			"this plan %s %s in environment %q, but %s still %s it and this plan keeps %s. %s",
-			leaveVerb(replace), obj, env, refList(reading), readVerb(obj.Kind, reading), them(len(reading)), waysOut(obj, replace))
+			"this plan %s %s in environment %q, but %s still %s it and this plan keeps %s. %s%s",
+			leaveVerb(replace), obj, env, refList(reading), readVerb(obj.Kind, reading), them(len(reading)), approvalWayOut(reading), waysOut(obj, replace))
 	}
 	switch {
 	case len(movingOff) > 0 && replace:
@@ -175,26 +189,54 @@ func leaveVerb(replace bool) string {
 }
 
 // readVerb says how readers use an object of kind: deployments serve a
-// model version and aliases point at it.
+// model version, aliases point at it and approvals approve it.
 func readVerb(kind Kind, readers []Ref) string {
 	switch kind {
 	case KindModelVersion:
-		var serve, point bool
+		var serve, point, approve bool
 		for _, d := range readers {
-			serve = serve || d.Kind != KindModelAlias
-			point = point || d.Kind == KindModelAlias
+			switch d.Kind {
+			case KindModelAlias:
+				point = true
+			case KindApproval:
+				approve = true
+			default:
+				serve = true
+			}
 		}
-		switch {
-		case serve && point:
-			return "serves or points at"
-		case point:
-			return "points at"
+		var verbs []string
+		for _, v := range []struct {
+			on   bool
+			verb string
+		}{{serve, "serves"}, {point, "points at"}, {approve, "approves"}} {
+			if v.on {
+				verbs = append(verbs, v.verb)
+			}
 		}
-		return "serves"
+		return orList(verbs)
 	case KindFeatureGroup, KindModel:
 		return "belongs to"
 	}
 	return "reads"
+}
+
+// orList joins words as a sentence does: "a", "a or b", "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// approvalWayOut says how an approval among readers goes: the configuration
+// that approves models removes it.
+func approvalWayOut(readers []Ref) string {
+	for _, d := range readers {
+		if d.Kind == KindApproval {
+			return "An approval stays until the configuration that approves models removes it (its mlops_model_version_approval): remove it there first. "
+		}
+	}
+	return ""
 }
 
 func them(n int) string {

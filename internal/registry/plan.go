@@ -32,7 +32,7 @@ type RunPlan struct {
 	env string
 	// objects holds the planned content of created and changed objects:
 	// FeatureGroup, FeatureVersion, Model, ModelVersion, Deployment,
-	// ValidationSuite or ModelAlias values.
+	// ValidationSuite, ModelAlias or Approval values.
 	objects map[objectKey]any
 	// leaving maps an object the plan deletes or replaces to true when it
 	// is replaced.
@@ -66,7 +66,7 @@ func NewRunPlan(env string) *RunPlan {
 
 // Put records the planned content of an object the plan creates or
 // changes. obj is a FeatureGroup, FeatureVersion, Model, ModelVersion,
-// Deployment, ValidationSuite or ModelAlias; its id must be known.
+// Deployment, ValidationSuite, ModelAlias or Approval; its id must be known.
 func (p *RunPlan) Put(obj any) {
 	if p == nil {
 		return
@@ -96,6 +96,8 @@ func refOf(obj any) (Ref, bool) {
 		return Ref{Kind: KindSuite, ID: o.ID()}, true
 	case ModelAlias:
 		return Ref{Kind: KindModelAlias, ID: o.ID()}, true
+	case Approval:
+		return Ref{Kind: KindApproval, ID: o.ID()}, true
 	}
 	return Ref{}, false
 }
@@ -227,6 +229,25 @@ func (t plannedTx) Model(ctx context.Context, env, name string) (Model, error) {
 func (t plannedTx) ModelVersion(ctx context.Context, env, model string, version int64) (ModelVersion, error) {
 	v, err := t.Tx.ModelVersion(ctx, env, model, version)
 	return plannedOr(t, env, KindModelVersion, ModelVersionID(model, version), v, err)
+}
+
+// Approval reads an approval, or one this plan creates: that one is of the
+// artifact its model version has (the write records it then).
+func (t plannedTx) Approval(ctx context.Context, env, model string, version int64) (Approval, error) {
+	a, err := t.Tx.Approval(ctx, env, model, version)
+	planned, err := plannedOr(t, env, KindApproval, ModelVersionID(model, version), a, err)
+	if err != nil || planned.Revision != 0 || planned.ArtifactURI != "" {
+		return planned, err // the registry's
+	}
+	v, err := t.ModelVersion(ctx, env, model, version)
+	if isNotFound(err) {
+		return planned, nil // the approval's own plan refuses it
+	}
+	if err != nil {
+		return Approval{}, err
+	}
+	planned.ArtifactURI, planned.ArtifactDigest = v.ArtifactURI, v.ArtifactDigest
+	return planned, nil
 }
 
 // Planning returns a Registry whose plan-time checks (Check*Plan) also see

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -13,17 +14,31 @@ import (
 // without an approval is pending.
 var ApprovalStatuses = []string{ApprovalApproved, ApprovalRejected}
 
-// CheckApproval checks an approval's own fields, without the registry. An
-// empty ModelVersionID or Approver is one not known yet.
+// CheckApproval checks an approval's own fields, without the registry, as
+// every write does: the status is one of ApprovalStatuses. An empty
+// ModelVersionID or Approver is one not known yet.
 func CheckApproval(a Approval) Problems {
+	return append(CheckApprovalStatus(a.Status), CheckApprovalRefs(a)...)
+}
+
+// CheckApprovalStatus checks an approval's status.
+func CheckApprovalStatus(status string) Problems {
+	var ps Problems
+	if !slices.Contains(ApprovalStatuses, status) {
+		ps.errorf("D6", Path{"status"}, "Invalid approval status",
+			"status %q is not an approval status: it is %q or %q (a model version with no approval is pending)",
+			status, ApprovalApproved, ApprovalRejected)
+	}
+	return ps
+}
+
+// CheckApprovalRefs checks an approval's fields other than its status: the
+// form of its model version id and its approver. Empty fields are ones not
+// known yet, checked later.
+func CheckApprovalRefs(a Approval) Problems {
 	var ps Problems
 	if a.ModelVersionID != "" {
 		ps = append(ps, CheckModelVersionRef(Path{"model_version_id"}, "D6", a.ModelVersionID)...)
-	}
-	if a.Status != ApprovalApproved && a.Status != ApprovalRejected {
-		ps.errorf("D6", Path{"status"}, "Invalid approval status",
-			"status %q is not an approval status: it is %q or %q (a model version with no approval is pending)",
-			a.Status, ApprovalApproved, ApprovalRejected)
 	}
 	if a.Approver != "" && strings.TrimSpace(a.Approver) == "" {
 		ps.errorf("D6", Path{"approver"}, "Invalid approver", "approver must name who decides, not be blank")
@@ -42,6 +57,44 @@ func CheckApprovalTarget(a Approval, env string, found bool) Problems {
 			a.ModelVersionID, env)
 	}
 	return ps
+}
+
+// CheckApprovalRevoked warns, at plan, that revoking (deleting, or
+// rejecting) the approval of model version id in environment env, which
+// requires approval, leaves the deployments that serve it (servedBy)
+// without one: they keep running, and D6 refuses their next change.
+func CheckApprovalRevoked(id, env, how string, servedBy []string) Problems {
+	var ps Problems
+	if len(servedBy) == 0 {
+		return ps
+	}
+	ps.warnf("D6", nil, "Revoking the approval of a served model version",
+		"this plan %s the approval of model version %s in environment %q, which requires approval (require_approval), "+
+			"and deployment %s %s it. %s running, but %s next change will be refused (rule D6) unless it serves an approved version "+
+			"or %s is approved again first.",
+		how, id, env, strings.Join(servedBy, ", "), serveVerb(len(servedBy)), keepVerb(len(servedBy)), its(len(servedBy)), id)
+	return ps
+}
+
+func serveVerb(n int) string {
+	if n == 1 {
+		return "serves"
+	}
+	return "serve"
+}
+
+func keepVerb(n int) string {
+	if n == 1 {
+		return "It keeps"
+	}
+	return "They keep"
+}
+
+func its(n int) string {
+	if n == 1 {
+		return "its"
+	}
+	return "their"
 }
 
 // ApprovalMatches reports whether approval a decided on the artifact model

@@ -69,6 +69,7 @@ func Run(t *testing.T, open Open) {
 		{"Deployments", testDeployments},
 		{"ValidationSuites", testSuites},
 		{"ModelAliases", testModelAliases},
+		{"Approvals", testApprovals},
 		{"TxNotFound", testTxNotFound},
 		{"TxStaleRevisions", testTxStaleRevisions},
 		{"TxRollback", testTxRollback},
@@ -736,6 +737,147 @@ func testModelAliases(t *testing.T, open Open) {
 	must(t, "delete again", r.DeleteModelAlias(ctx, "fraud", "champion"))
 	must(t, "delete fraud/2 once no alias points at it", r.DeleteModelVersion(ctx, "fraud", 2))
 	equal(t, "audit", actions(audit(t, r, registry.KindModelAlias, "fraud@champion")), "create,update,delete")
+}
+
+// testApprovals: the decision on a model version, of its artifact at the
+// time; one per version and environment; refused for a missing version; a
+// reader of its version (F2) until deleted.
+func testApprovals(t *testing.T, open Open) {
+	f := newFixture(t, open)
+	ctx, dev, prod := f.ctx, f.env("dev"), f.env("prod")
+	seed(t, dev)
+	seed(t, prod)
+	v3 := modelVersion("fraud", 3, "transactions/2")
+	v3.ArtifactDigest = "sha256:" + strings.Repeat("3c", 32)
+	must(t, "create fraud/3", second(dev.CreateModelVersion(ctx, v3)))
+	approval := func(r *registry.Registry, id string) (registry.Approval, error) { return r.Approval(ctx, id) }
+
+	// The write records the version's artifact, the time and, when none is
+	// named, the registry's actor as approver.
+	a := registry.Approval{ModelVersionID: "fraud/3", Status: registry.ApprovalApproved, Reason: "backtest 2026-11 signed off"}
+	created, err := dev.CreateApproval(ctx, a)
+	must(t, "create", err)
+	want := a
+	want.Approver, want.ArtifactURI, want.ArtifactDigest = actor, v3.ArtifactURI, v3.ArtifactDigest
+	want.ApprovedAt, want.Revision = stored(t0), 1
+	equal(t, "created", created, want)
+	equal(t, "read", read(t, "approval", func() (registry.Approval, error) { return approval(dev, "fraud/3") }), want)
+	_, err = dev.CreateApproval(ctx, a)
+	isAlreadyExists(t, err, registry.KindApproval, "fraud/3", "dev")
+	_, err = approval(dev, "fraud/1")
+	isNotFound(t, err, registry.KindApproval, "fraud/1", "dev")
+
+	// A version without a digest is approved by its URI; an approver named
+	// is kept.
+	v1 := read(t, "fraud/1", func() (registry.ModelVersion, error) { return dev.ModelVersion(ctx, "fraud", 1) })
+	byURI, err := dev.CreateApproval(ctx, registry.Approval{ModelVersionID: "fraud/1", Status: registry.ApprovalRejected, Approver: "risk-team"})
+	must(t, "create fraud/1's", err)
+	equal(t, "approval by URI", []string{byURI.Approver, byURI.ArtifactURI, byURI.ArtifactDigest}, []string{"risk-team", v1.ArtifactURI, ""})
+
+	// Refused, writing nothing: a missing version, a bad status.
+	for what, bad := range map[string]registry.Approval{
+		"missing version": {ModelVersionID: "fraud/9", Status: registry.ApprovalApproved},
+		"bad status":      {ModelVersionID: "fraud/2", Status: "pending"},
+	} {
+		t.Run(what, func(t *testing.T) {
+			_, err := dev.CreateApproval(ctx, bad)
+			isRuleError(t, err, "D6")
+			_, err = approval(dev, bad.ModelVersionID)
+			isNotFound(t, err, registry.KindApproval, bad.ModelVersionID, "dev")
+			equal(t, "audit", audit(t, dev, registry.KindApproval, bad.ModelVersionID), []registry.AuditRecord(nil))
+		})
+	}
+	// Each environment has its own: prod lacks fraud/3, and has no approval
+	// of fraud/1.
+	_, err = prod.CreateApproval(ctx, a)
+	isRuleError(t, err, "D6")
+	_, err = approval(prod, "fraud/1")
+	isNotFound(t, err, registry.KindApproval, "fraud/1", "prod")
+	prodApproval, err := prod.CreateApproval(ctx, registry.Approval{ModelVersionID: "fraud/1", Status: registry.ApprovalApproved})
+	must(t, "approve fraud/1 in prod", err)
+	var devList, prodList []registry.Approval
+	must(t, "lists", f.store.View(ctx, func(tx registry.Tx) error {
+		var err error
+		if devList, err = tx.Approvals(ctx, "dev", "fraud"); err != nil {
+			return err
+		}
+		prodList, err = tx.Approvals(ctx, "prod", "fraud")
+		return err
+	}))
+	equal(t, "dev's approvals", devList, []registry.Approval{byURI, created})
+	equal(t, "prod's approvals", prodList, []registry.Approval{prodApproval})
+
+	// A new reason alone keeps the decision's time; a new status is a new
+	// decision.
+	f.clock.set(t0.Add(time.Hour))
+	upd := created
+	upd.Reason = "backtest 2026-11 and shadow run signed off"
+	updated, err := dev.UpdateApproval(ctx, upd)
+	must(t, "update the reason", err)
+	want.Reason, want.Revision = upd.Reason, 2
+	equal(t, "reason updated", updated, want)
+	reasoned := updated
+	f.clock.set(t0.Add(2 * time.Hour))
+	upd = updated
+	upd.Status, upd.Approver, upd.Reason = registry.ApprovalRejected, "risk-lead", "drift in November"
+	updated, err = dev.UpdateApproval(ctx, upd)
+	must(t, "reject", err)
+	want.Status, want.Approver, want.Reason = registry.ApprovalRejected, "risk-lead", "drift in November"
+	want.ApprovedAt, want.Revision = stored(t0.Add(2*time.Hour)), 3
+	equal(t, "rejected", updated, want)
+	equal(t, "read after update", read(t, "approval", func() (registry.Approval, error) { return approval(dev, "fraud/3") }), want)
+	bad := updated
+	bad.Status = "maybe"
+	_, err = dev.UpdateApproval(ctx, bad)
+	isRuleError(t, err, "D6")
+	_, err = dev.UpdateApproval(ctx, created)
+	isConflict(t, err, registry.KindApproval, "fraud/3", "dev", 1, 3)
+	_, err = dev.UpdateApproval(ctx, registry.Approval{ModelVersionID: "fraud/2", Status: registry.ApprovalApproved})
+	isNotFound(t, err, registry.KindApproval, "fraud/2", "dev")
+
+	// Revoking the approval of a served version where approval is required
+	// warns at plan, naming the deployments; elsewhere it says nothing.
+	revoked := func(r *registry.Registry, id string) registry.Problems {
+		t.Helper()
+		ps, err := r.CheckApprovalRevokedPlan(ctx, id, "deletes")
+		must(t, "revoke check of "+id, err)
+		return ps
+	}
+	equal(t, "revoking without a policy", revoked(dev, "fraud/1"), registry.Problems(nil))
+	must(t, "dev requires approval", f.store.Update(ctx, "dev", func(tx registry.Tx) error {
+		return tx.InsertEnvironment(ctx, registry.EnvironmentPolicy{Name: "dev", RequireApproval: true, RequiredGates: []string{}, CreatedAt: stored(t0), UpdatedAt: stored(t0), Revision: 1})
+	}))
+	if ps := revoked(dev, "fraud/1"); len(ps) != 1 || ps[0].Severity != registry.SeverityWarning || ps[0].Rule != "D6" ||
+		!strings.Contains(ps[0].Detail, "deployment fraud-scoring serves it") {
+		t.Errorf("revoking fraud/1's approval in dev = %+v, want one D6 warning naming fraud-scoring", ps)
+	}
+	equal(t, "revoking a version nothing serves", revoked(dev, "fraud/3"), registry.Problems(nil))
+	equal(t, "revoking in prod, which requires nothing", revoked(prod, "fraud/1"), registry.Problems(nil))
+
+	// F2: the version stays while an approval of it does, whatever its
+	// status; prod's approval does not hold dev's version.
+	deps, err := dev.Dependents(ctx, registry.Ref{Kind: registry.KindModelVersion, ID: "fraud/3"})
+	must(t, "dependents", err)
+	equal(t, "dependents of fraud/3", deps, []registry.Ref{{Kind: registry.KindApproval, ID: "fraud/3"}})
+	isRuleError(t, dev.DeleteModelVersion(ctx, "fraud", 3), "F2")
+	must(t, "fraud/3 still there", second(dev.ModelVersion(ctx, "fraud", 3)))
+	deps, err = dev.Dependents(ctx, registry.Ref{Kind: registry.KindApproval, ID: "fraud/3"})
+	must(t, "dependents of the approval", err)
+	equal(t, "dependents of the approval", deps, []registry.Ref(nil))
+
+	isConflict(t, dev.DeleteApproval(ctx, "fraud/3", registry.IfRevision(1)), registry.KindApproval, "fraud/3", "dev", 1, 3)
+	must(t, "delete", dev.DeleteApproval(ctx, "fraud/3", registry.IfRevision(3)))
+	_, err = approval(dev, "fraud/3")
+	isNotFound(t, err, registry.KindApproval, "fraud/3", "dev")
+	must(t, "delete again", dev.DeleteApproval(ctx, "fraud/3"))
+	must(t, "delete fraud/3 once no approval holds it", dev.DeleteModelVersion(ctx, "fraud", 3))
+	must(t, "prod's approval stays", second(approval(prod, "fraud/1")))
+
+	trail := audit(t, dev, registry.KindApproval, "fraud/3")
+	equal(t, "audit", actions(trail), "create,update,update,delete")
+	equal(t, "audit actor", trail[0].Actor, actor)
+	equal(t, "audit of the decision", []string{trail[2].Before, trail[2].After}, []string{jsonOf(t, reasoned), jsonOf(t, want)})
+	equal(t, "prod's audit", actions(audit(t, prod, registry.KindApproval, "fraud/1")), "create")
 }
 
 func testTxNotFound(t *testing.T, open Open) {
