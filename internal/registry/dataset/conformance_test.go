@@ -45,7 +45,7 @@ func TestGXConformance(t *testing.T) {
 			// of read_csv, with which GX's pandas engine reads CSV.
 			name: "CSV null markers are pandas' na_values", file: "n.csv",
 			content: "c\nNA\nN/A\nNULL\nnull\nNaN\nnan\nn/a\n#N/A\n<NA>\n-NaN\n1.#QNAN\nNone\n\"\"\nok\n",
-			types: []string{"c", "string"}, exp: registry.Expectation{Type: "expect_column_values_to_not_be_null", Column: "c"},
+			types:   []string{"c", "string"}, exp: registry.Expectation{Type: "expect_column_values_to_not_be_null", Column: "c"},
 			success: false, unexpect: 13, missing: 13,
 		},
 		{
