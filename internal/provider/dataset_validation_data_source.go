@@ -41,6 +41,7 @@ type datasetValidationModel struct {
 	Path             types.String `tfsdk:"path"`
 	Format           types.String `tfsdk:"format"`
 	FeatureVersionID types.String `tfsdk:"feature_version_id"`
+	NullValues       types.List   `tfsdk:"null_values"`
 	Success          types.Bool   `tfsdk:"success"`
 	RowCount         types.Int64  `tfsdk:"row_count"`
 	Results          types.List   `tfsdk:"results"`
@@ -67,21 +68,8 @@ func (d *datasetValidationDataSource) Schema(_ context.Context, _ datasource.Sch
 			"is set) the runtime collects more often, so for tens of millions of distinct values set a larger `GOMEMLIMIT`. " +
 			"Parquet files are read row group by row group, only the columns " +
 			"the suite names.\n\n" +
-			"Semantics, as Great Expectations' (pandas engine):\n\n" +
-			"- Null values — an empty CSV field, JSON `null` or a missing key, a Parquet null, and NaN — are ignored by every " +
-			"column-value expectation except `expect_column_values_to_not_be_null`.\n" +
-			"- `mostly` is the share of non-null values that must pass (of all rows for `expect_column_values_to_not_be_null`), " +
-			"compared exactly; `unexpected_percent` is per 100 non-null values. Without any non-null value an expectation on " +
-			"column values holds.\n" +
-			"- A column missing from the file fails every expectation on it (observed value `column missing`).\n" +
-			"- CSV fields are text, except in columns whose feature type (in the suite's feature version) is numeric: there they " +
-			"are parsed as numbers, and `NaN` is null. A value that is not a number is unexpected for " +
-			"`expect_column_values_to_be_between` and fails `expect_column_mean_to_be_between`. Bounds are inclusive.\n" +
-			"- `expect_column_values_to_be_in_set` compares numbers by value (`1` matches `1.0`), anything else as text.\n" +
-			"- `expect_column_values_to_match_regex` uses RE2 syntax and matches anywhere in the value, as Great Expectations' " +
-			"pandas engine does (`str.contains`); anchor with `^` and `$` to match the whole value.\n" +
-			"- `expect_column_values_to_be_unique`: every occurrence of a repeated value is unexpected.\n" +
-			"- `success` is true when every expectation of severity `error` holds: a failing `warning` does not fail it.",
+			"Semantics are those of Great Expectations 1.x's pandas engine; the guide and the documentation of this data source " +
+			"list them with each difference.",
 		Attributes: map[string]schema.Attribute{
 			"suite": schema.StringAttribute{
 				MarkdownDescription: "Name of a data validation suite (one with `feature_version_id`) in the provider's environment.",
@@ -102,8 +90,16 @@ func (d *datasetValidationDataSource) Schema(_ context.Context, _ datasource.Sch
 				Validators: []validator.String{stringvalidator.OneOf(dataset.Formats...)},
 			},
 			"feature_version_id": schema.StringAttribute{
-				MarkdownDescription: "The feature version the suite targets; its feature types say which columns are numeric.",
+				MarkdownDescription: "The feature version the suite targets; its feature types say which columns are numeric or boolean.",
 				Computed:            true,
+			},
+			"null_values": schema.ListAttribute{
+				MarkdownDescription: "CSV fields read as null, compared exactly. Unset: pandas' default `na_values` (" +
+					nullValuesMarkdown() + "), as Great Expectations' pandas engine reads CSV files. Set, it replaces them " +
+					"(pandas' `na_values=[...]` with `keep_default_na=False`): `[\"\"]` makes only an empty field null, `[]` none. " +
+					"JSON Lines and Parquet have their own nulls.",
+				Optional:    true,
+				ElementType: types.StringType,
 			},
 			"success": schema.BoolAttribute{
 				MarkdownDescription: "Whether every expectation of severity `error` holds.",
@@ -186,7 +182,15 @@ func (d *datasetValidationDataSource) Read(ctx context.Context, req datasource.R
 		return
 	}
 	start := time.Now()
-	rep, err := dataset.Validate(ctx, file, format, s.Expectations, fv)
+	opts := dataset.Options{}
+	if !cfg.NullValues.IsNull() {
+		opts.NullValues = []string{}
+		resp.Diagnostics.Append(cfg.NullValues.ElementsAs(ctx, &opts.NullValues, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	rep, err := dataset.ValidateWith(ctx, file, format, s.Expectations, fv, opts)
 	if err != nil {
 		addDatasetError(&resp.Diagnostics, s.Name, file, format, err)
 		return
@@ -200,6 +204,7 @@ func (d *datasetValidationDataSource) Read(ctx context.Context, req datasource.R
 		Path:             cfg.Path,
 		Format:           types.StringValue(format),
 		FeatureVersionID: types.StringValue(s.FeatureVersion),
+		NullValues:       cfg.NullValues,
 		Success:          types.BoolValue(rep.Success),
 		RowCount:         types.Int64Value(rep.RowCount),
 		Results:          datasetResultsToList(rep.Results, &resp.Diagnostics),
@@ -229,6 +234,15 @@ func (d *datasetValidationDataSource) featureVersion(ctx context.Context, s regi
 		return nil
 	}
 	return &fv
+}
+
+// nullValuesMarkdown lists the default null markers as code.
+func nullValuesMarkdown() string {
+	quoted := make([]string, len(dataset.DefaultNullValues))
+	for i, v := range dataset.DefaultNullValues {
+		quoted[i] = "`\"" + v + "\"`"
+	}
+	return strings.Join(quoted, ", ")
 }
 
 func addDatasetError(diags *diag.Diagnostics, suite, file, format string, err error) {

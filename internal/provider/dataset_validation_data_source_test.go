@@ -122,6 +122,11 @@ data "mlops_dataset_validation" "jsonl" {
   path   = %q
   format = "jsonl"
 }
+data "mlops_dataset_validation" "csv_no_nulls" {
+  suite       = "transactions-quality"
+  path        = %[1]q
+  null_values = []
+}
 check "transactions_data" {
   assert {
     condition     = data.mlops_dataset_validation.csv.success
@@ -138,6 +143,11 @@ check "transactions_data" {
 					statecheck.ExpectKnownValue("data.mlops_dataset_validation.jsonl", tfjsonpath.New("success"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("data.mlops_dataset_validation.jsonl", tfjsonpath.New("row_count"), knownvalue.Int64Exact(6)),
 					statecheck.ExpectKnownValue("data.mlops_dataset_validation.jsonl", tfjsonpath.New("results"), expectedResults()),
+					statecheck.ExpectKnownValue("data.mlops_dataset_validation.csv", tfjsonpath.New("null_values"), knownvalue.Null()),
+					// Without null markers the empty account_id is the text "".
+					statecheck.ExpectKnownValue("data.mlops_dataset_validation.csv_no_nulls", tfjsonpath.New("null_values"), knownvalue.ListExact([]knownvalue.Check{})),
+					statecheck.ExpectKnownValue("data.mlops_dataset_validation.csv_no_nulls", tfjsonpath.New("results").AtSliceIndex(1).AtMapKey("observed_value"), knownvalue.StringExact("0 null values")),
+					statecheck.ExpectKnownValue("data.mlops_dataset_validation.csv_no_nulls", tfjsonpath.New("results").AtSliceIndex(4).AtMapKey("unexpected_count"), knownvalue.Int64Exact(2)),
 				},
 			},
 			{

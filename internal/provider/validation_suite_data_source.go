@@ -51,8 +51,9 @@ func (d *validationSuiteDataSource) Schema(_ context.Context, _ datasource.Schem
 					},
 				},
 			},
-			"great_expectations_json": schema.StringAttribute{MarkdownDescription: "The suite in Great Expectations' ExpectationSuite JSON.", Computed: true},
-			"created_at":              schema.StringAttribute{MarkdownDescription: "When the suite was created (RFC 3339, UTC).", Computed: true},
+			"great_expectations_json":    schema.StringAttribute{MarkdownDescription: greatExpectationsJSONDescription, Computed: true},
+			"great_expectations_json_v0": schema.StringAttribute{MarkdownDescription: greatExpectationsJSONV0Description, Computed: true},
+			"created_at":                 schema.StringAttribute{MarkdownDescription: "When the suite was created (RFC 3339, UTC).", Computed: true},
 		},
 	}
 }

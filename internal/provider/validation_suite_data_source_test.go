@@ -27,6 +27,7 @@ data "mlops_validation_suite" "quality" {
 				Config: reg.config(cfg),
 				ConfigStateChecks: []statecheck.StateCheck{
 					same("great_expectations_json"),
+					same("great_expectations_json_v0"),
 					same("expectations"),
 					same("id"),
 					same("feature_version_id"),
@@ -36,8 +37,11 @@ data "mlops_validation_suite" "quality" {
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("feature_version_id"), knownvalue.StringExact("transactions/2")),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("expectations").AtSliceIndex(1).AtMapKey("min_value"), knownvalue.NumberExact(vsNumber("0"))),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("expectations").AtSliceIndex(0).AtMapKey("severity"), knownvalue.StringExact("error")),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("great_expectations_json"), vsGEJSON("transactions-quality", func(ge vsGE) error {
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("transactions-quality", func(ge vsGE) error {
 						return ge.kwargs(1, map[string]string{"column": `"amount_7d"`, "min_value": `0`})
+					})),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("great_expectations_json"), vsGXJSON("transactions-quality", func(gx vsGX) error {
+						return gx.kwargs(1, map[string]string{"column": `"amount_7d"`, "min_value": `0`})
 					})),
 				},
 			},

@@ -33,14 +33,15 @@ type validationSuiteResource struct {
 }
 
 type validationSuiteModel struct {
-	ID                    types.String `tfsdk:"id"`
-	Name                  types.String `tfsdk:"name"`
-	FeatureVersionID      types.String `tfsdk:"feature_version_id"`
-	ModelID               types.String `tfsdk:"model_id"`
-	IngestionPolicy       types.String `tfsdk:"ingestion_policy"`
-	Expectations          types.List   `tfsdk:"expectations"`
-	GreatExpectationsJSON types.String `tfsdk:"great_expectations_json"`
-	CreatedAt             types.String `tfsdk:"created_at"`
+	ID                      types.String `tfsdk:"id"`
+	Name                    types.String `tfsdk:"name"`
+	FeatureVersionID        types.String `tfsdk:"feature_version_id"`
+	ModelID                 types.String `tfsdk:"model_id"`
+	IngestionPolicy         types.String `tfsdk:"ingestion_policy"`
+	Expectations            types.List   `tfsdk:"expectations"`
+	GreatExpectationsJSON   types.String `tfsdk:"great_expectations_json"`
+	GreatExpectationsJSONV0 types.String `tfsdk:"great_expectations_json_v0"`
+	CreatedAt               types.String `tfsdk:"created_at"`
 }
 
 type expectationModel struct {
@@ -108,7 +109,7 @@ func (r *validationSuiteResource) Schema(_ context.Context, _ resource.SchemaReq
 						"min_value": schema.NumberAttribute{MarkdownDescription: "Lower bound, inclusive.", Optional: true},
 						"max_value": schema.NumberAttribute{MarkdownDescription: "Upper bound, inclusive.", Optional: true},
 						"value_set": schema.ListAttribute{MarkdownDescription: "Allowed values (`expect_column_values_to_be_in_set`).", Optional: true, ElementType: types.StringType},
-						"regex":     schema.StringAttribute{MarkdownDescription: "Regular expression, RE2 syntax, matched anywhere in the value.", Optional: true},
+						"regex":     schema.StringAttribute{MarkdownDescription: "Regular expression in Python's `re` syntax, as Great Expectations runs it, searched anywhere in the value (`re.search`). Go's RE2 engine runs it: lookaround and backreferences are refused.", Optional: true},
 						"mostly":    schema.NumberAttribute{MarkdownDescription: "Share of values that must pass, 0 to 1.", Optional: true},
 						"severity": schema.StringAttribute{
 							MarkdownDescription: "`error` (the default: a failing release gate refuses the deployment change) or `warning` (it warns).",
@@ -120,9 +121,12 @@ func (r *validationSuiteResource) Schema(_ context.Context, _ resource.SchemaReq
 				},
 			},
 			"great_expectations_json": schema.StringAttribute{
-				MarkdownDescription: "The suite in Great Expectations' ExpectationSuite JSON (the " + registry.GreatExpectationsVersion +
-					" format), so that a pipeline can run it as it is. Known at plan when the target already exists.",
-				Computed: true,
+				MarkdownDescription: greatExpectationsJSONDescription,
+				Computed:            true,
+			},
+			"great_expectations_json_v0": schema.StringAttribute{
+				MarkdownDescription: greatExpectationsJSONV0Description,
+				Computed:            true,
 			},
 			"created_at": createdAtAttribute("When the suite was created in the registry (RFC 3339, UTC)."),
 		},
@@ -190,6 +194,19 @@ func (r *validationSuiteResource) ImportState(ctx context.Context, req resource.
 	importObject(ctx, req, resp, nil)
 }
 
+// The descriptions of the computed Great Expectations JSON, shared with the
+// data source.
+const (
+	greatExpectationsJSONDescription = "The suite in the ExpectationSuite JSON of Great Expectations 1.x (written as " +
+		registry.GreatExpectationsVersion + " writes it), so that a pipeline runs it as it is: " +
+		"`gx.ExpectationSuite(**json.loads(great_expectations_json))`. `value_set` is typed by the column's feature type " +
+		"(numbers, booleans or strings); numbers are written as configured, integers as JSON integers. Each expectation's " +
+		"`severity` is in its `meta` (Great Expectations has no severity); a model suite's release gates, which Great " +
+		"Expectations does not run, are in `meta.mlops.release_gates`. Known at plan when the target already exists."
+	greatExpectationsJSONV0Description = "The suite in the ExpectationSuite JSON of Great Expectations 0.18 (`expectation_suite_name`, " +
+		"`expectation_type`), for pipelines that still run " + registry.GreatExpectationsV0Version + "; Great Expectations 1.x refuses it."
+)
+
 // ModifyPlan sets the id (the name), records the suite in the run's plan
 // (a suite reads its target: F2), runs rule V1 against the target once it
 // is known (the target exists; columns exist; bounds only on numeric
@@ -218,7 +235,7 @@ func (r *validationSuiteResource) ModifyPlan(ctx context.Context, req resource.M
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if state.Expectations.Equal(plan.Expectations) && state.IngestionPolicy.Equal(plan.IngestionPolicy) &&
 			state.FeatureVersionID.Equal(plan.FeatureVersionID) && state.ModelID.Equal(plan.ModelID) {
-			return // unchanged: great_expectations_json stays as it is
+			return // unchanged: the Great Expectations JSON stays as it is
 		}
 	}
 	_, expsKnown := expectationsFromList(ctx, plan.Expectations, &resp.Diagnostics)
@@ -232,8 +249,9 @@ func (r *validationSuiteResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	addProblems(&resp.Diagnostics, ps)
-	if geJSON != "" && expsKnown && !plan.IngestionPolicy.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("great_expectations_json"), geJSON)...)
+	if geJSON.JSON != "" && expsKnown && !plan.IngestionPolicy.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("great_expectations_json"), geJSON.JSON)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("great_expectations_json_v0"), geJSON.JSONV0)...)
 	}
 }
 
@@ -256,16 +274,17 @@ func (r *validationSuiteResource) fromRegistry(ctx context.Context, s registry.V
 	return validationSuiteFromRegistry(s, geJSON, diags)
 }
 
-func validationSuiteFromRegistry(s registry.ValidationSuite, geJSON string, diags *diag.Diagnostics) validationSuiteModel {
+func validationSuiteFromRegistry(s registry.ValidationSuite, geJSON registry.GreatExpectations, diags *diag.Diagnostics) validationSuiteModel {
 	return validationSuiteModel{
-		ID:                    types.StringValue(s.ID()),
-		Name:                  types.StringValue(s.Name),
-		FeatureVersionID:      optionalString(s.FeatureVersion),
-		ModelID:               optionalString(s.Model),
-		IngestionPolicy:       optionalString(s.IngestionPolicy),
-		Expectations:          expectationsToList(s.Expectations, diags),
-		GreatExpectationsJSON: types.StringValue(geJSON),
-		CreatedAt:             types.StringValue(formatTime(s.CreatedAt)),
+		ID:                      types.StringValue(s.ID()),
+		Name:                    types.StringValue(s.Name),
+		FeatureVersionID:        optionalString(s.FeatureVersion),
+		ModelID:                 optionalString(s.Model),
+		IngestionPolicy:         optionalString(s.IngestionPolicy),
+		Expectations:            expectationsToList(s.Expectations, diags),
+		GreatExpectationsJSON:   types.StringValue(geJSON.JSON),
+		GreatExpectationsJSONV0: types.StringValue(geJSON.JSONV0),
+		CreatedAt:               types.StringValue(formatTime(s.CreatedAt)),
 	}
 }
 

@@ -84,7 +84,7 @@ func vsExpectation(attrs map[string]knownvalue.Check) knownvalue.Check {
 	return knownvalue.ObjectExact(all)
 }
 
-// vsGEJSON checks great_expectations_json: it decodes, names the suite and
+// vsGEJSON checks great_expectations_json_v0 (0.18): it decodes, names the suite and
 // passes check.
 func vsGEJSON(name string, check func(ge vsGE) error) knownvalue.Check {
 	return knownvalue.StringFunc(func(s string) error {
@@ -92,12 +92,12 @@ func vsGEJSON(name string, check func(ge vsGE) error) knownvalue.Check {
 		dec := json.NewDecoder(strings.NewReader(s))
 		dec.UseNumber()
 		if err := dec.Decode(&ge); err != nil {
-			return fmt.Errorf("great_expectations_json does not decode: %w\n%s", err, s)
+			return fmt.Errorf("great_expectations_json_v0 does not decode: %w\n%s", err, s)
 		}
 		if ge.ExpectationSuiteName != name {
 			return fmt.Errorf("expectation_suite_name %q, want %q", ge.ExpectationSuiteName, name)
 		}
-		if v := ge.Meta["great_expectations_version"]; v != registry.GreatExpectationsVersion {
+		if v := ge.Meta["great_expectations_version"]; v != registry.GreatExpectationsV0Version {
 			return fmt.Errorf("meta.great_expectations_version %v", v)
 		}
 		if check != nil {
@@ -143,6 +143,145 @@ func (ge vsGE) target(key, want string) error {
 		return fmt.Errorf("meta.mlops.%s = %v, want %s", key, got, want)
 	}
 	return nil
+}
+
+// vsGXJSON checks great_expectations_json (Great Expectations 1.x): it
+// decodes into exactly the fields of 1.x's ExpectationSuite (name, id,
+// expectations, suite_parameters, meta, notes) and ExpectationConfiguration
+// (type, kwargs, meta, ...), names the suite and passes check.
+func vsGXJSON(name string, check func(gx vsGX) error) knownvalue.Check {
+	return knownvalue.StringFunc(func(s string) error {
+		var gx vsGX
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		dec.UseNumber()
+		if err := dec.Decode(&gx); err != nil {
+			return fmt.Errorf("great_expectations_json is not a GX 1.x suite: %w\n%s", err, s)
+		}
+		if gx.Name != name {
+			return fmt.Errorf("name %q, want %q", gx.Name, name)
+		}
+		if v := gx.Meta["great_expectations_version"]; v != registry.GreatExpectationsVersion {
+			return fmt.Errorf("meta.great_expectations_version %v", v)
+		}
+		if check != nil {
+			if err := check(gx); err != nil {
+				return fmt.Errorf("%w\n%s", err, s)
+			}
+		}
+		return nil
+	})
+}
+
+type vsGX struct {
+	Name            string          `json:"name"`
+	ID              *string         `json:"id"`
+	SuiteParameters map[string]any  `json:"suite_parameters"`
+	Meta            map[string]any  `json:"meta"`
+	Notes           json.RawMessage `json:"notes"`
+	Expectations    []struct {
+		Type        string                     `json:"type"`
+		Kwargs      map[string]json.RawMessage `json:"kwargs"`
+		Meta        map[string]any             `json:"meta"`
+		Notes       json.RawMessage            `json:"notes"`
+		ID          *string                    `json:"id"`
+		Description *string                    `json:"description"`
+	} `json:"expectations"`
+}
+
+// kwargs checks the kwargs of expectation i, as raw JSON.
+func (gx vsGX) kwargs(i int, want map[string]string) error {
+	if i >= len(gx.Expectations) {
+		return fmt.Errorf("%d expectations, want more than %d", len(gx.Expectations), i)
+	}
+	e := gx.Expectations[i]
+	if len(e.Kwargs) != len(want) {
+		return fmt.Errorf("expectation %d (%s): kwargs %v, want %v", i, e.Type, e.Kwargs, want)
+	}
+	for k, v := range want {
+		var got bytes.Buffer
+		if err := json.Compact(&got, e.Kwargs[k]); err != nil || got.String() != v {
+			return fmt.Errorf("expectation %d (%s): kwarg %s = %s, want %s", i, e.Type, k, e.Kwargs[k], v)
+		}
+	}
+	return nil
+}
+
+// TestAccValidationSuite_greatExpectations1x: great_expectations_json is
+// the GX 1.x format, known at plan; numbers are written as configured
+// (integers as JSON integers) and value_set is typed by the column's
+// feature type; great_expectations_json_v0 keeps the 0.18 format; both
+// survive an import.
+func TestAccValidationSuite_greatExpectations1x(t *testing.T) {
+	reg := newTestRegistry(t)
+	cfg := `
+resource "mlops_feature_group" "events" {
+  name        = "events"
+  primary_key = ["account_id"]
+}
+
+resource "mlops_feature_version" "events" {
+  feature_group_id = mlops_feature_group.events.id
+  version          = 1
+  features = [
+    { name = "account_id", type = "string" },
+    { name = "seq", type = "bigint" },
+    { name = "is_fraud", type = "boolean" },
+  ]
+}
+
+resource "mlops_validation_suite" "data" {
+  name               = "events-quality"
+  feature_version_id = mlops_feature_version.events.id
+  expectations = [
+    { type = "expect_column_values_to_be_between", column = "seq", min_value = 1000000, max_value = 9007199254740992, mostly = 0.5 },
+    { type = "expect_column_values_to_be_in_set", column = "seq", value_set = ["9007199254740993", "1e6"] },
+    { type = "expect_column_values_to_be_in_set", column = "is_fraud", value_set = ["false"] },
+    { type = "expect_column_values_to_be_in_set", column = "account_id", value_set = ["true", "1"], severity = "warning" },
+  ]
+}
+`
+	check := vsGXJSON("events-quality", func(gx vsGX) error {
+		if gx.ID != nil || string(gx.Notes) != "null" || len(gx.Expectations) != 4 {
+			return fmt.Errorf("id %v, notes %s, %d expectations", gx.ID, gx.Notes, len(gx.Expectations))
+		}
+		if err := gx.kwargs(0, map[string]string{"column": `"seq"`, "min_value": `1000000`, "max_value": `9007199254740992`, "mostly": `0.5`}); err != nil {
+			return err
+		}
+		if err := gx.kwargs(1, map[string]string{"column": `"seq"`, "value_set": `[9007199254740993,1000000]`}); err != nil {
+			return err
+		}
+		if err := gx.kwargs(2, map[string]string{"column": `"is_fraud"`, "value_set": `[false]`}); err != nil {
+			return err
+		}
+		if sev := gx.Expectations[3].Meta["severity"]; sev != "warning" {
+			return fmt.Errorf("severity %v", sev)
+		}
+		return gx.kwargs(3, map[string]string{"column": `"account_id"`, "value_set": `["true","1"]`})
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: reg.config(cfg),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json"), check),
+						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("events-quality", nil)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json"), check),
+					// 0.18 keeps the text the registry holds and types numbers only.
+					statecheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("events-quality", func(ge vsGE) error {
+						return ge.kwargs(2, map[string]string{"column": `"is_fraud"`, "value_set": `["false"]`})
+					})),
+				},
+			},
+			{ResourceName: vsDataAddr, ImportState: true, ImportStateId: "events-quality", ImportStateVerify: true},
+		},
+	})
 }
 
 func vsSuitesDestroyed(reg *testRegistry, names ...string) resource.TestCheckFunc {
@@ -207,7 +346,7 @@ func TestAccValidationSuite_lifecycle(t *testing.T) {
 							"min_value": knownvalue.NumberExact(vsNumber("0")),
 						}),
 					})),
-					statecheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json"), vsGEJSON("transactions-quality", func(ge vsGE) error {
+					statecheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("transactions-quality", func(ge vsGE) error {
 						if err := ge.kwargs(0, map[string]string{"column": `"account_id"`, "mostly": `0.95`}); err != nil {
 							return err
 						}
@@ -229,7 +368,7 @@ func TestAccValidationSuite_lifecycle(t *testing.T) {
 							"min_value": knownvalue.NumberExact(vsNumber("0.9")),
 						}),
 					})),
-					statecheck.ExpectKnownValue(vsGateAddr, tfjsonpath.New("great_expectations_json"), vsGEJSON("fraud-release-gate", func(ge vsGE) error {
+					statecheck.ExpectKnownValue(vsGateAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("fraud-release-gate", func(ge vsGE) error {
 						if err := ge.kwargs(0, map[string]string{"metric": `"auc"`, "min_value": `0.9`}); err != nil {
 							return err
 						}
@@ -249,7 +388,7 @@ func TestAccValidationSuite_lifecycle(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(vsDataAddr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction(vsGateAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json"), vsGEJSON("transactions-quality", func(ge vsGE) error {
+						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("transactions-quality", func(ge vsGE) error {
 							if len(ge.Expectations) != 4 {
 								return fmt.Errorf("%d expectations, want 4", len(ge.Expectations))
 							}
@@ -264,7 +403,7 @@ func TestAccValidationSuite_lifecycle(t *testing.T) {
 							}
 							return ge.kwargs(3, map[string]string{"column": `"account_id"`, "value_set": `["acc_1","acc_2"]`})
 						})),
-						plancheck.ExpectKnownValue(vsGateAddr, tfjsonpath.New("great_expectations_json"), vsGEJSON("fraud-release-gate", func(ge vsGE) error {
+						plancheck.ExpectKnownValue(vsGateAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("fraud-release-gate", func(ge vsGE) error {
 							return ge.kwargs(0, map[string]string{"metric": `"auc"`, "min_value": `0.9`, "max_value": `1`})
 						})),
 						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
@@ -299,7 +438,7 @@ func TestAccValidationSuite_lifecycle(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(vsDataAddr, plancheck.ResourceActionDestroyBeforeCreate),
 						plancheck.ExpectResourceAction(vsGateAddr, plancheck.ResourceActionNoop),
-						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json"), vsGEJSON("transactions-quality", func(ge vsGE) error {
+						plancheck.ExpectKnownValue(vsDataAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("transactions-quality", func(ge vsGE) error {
 							if err := ge.target("feature_version_id", "transactions/1"); err != nil {
 								return err
 							}
@@ -343,7 +482,7 @@ resource "mlops_model" "fraud" {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(vsGateAddr, plancheck.ResourceActionCreate),
 						plancheck.ExpectResourceAction("mlops_model.fraud", plancheck.ResourceActionNoop),
-						plancheck.ExpectKnownValue(vsGateAddr, tfjsonpath.New("great_expectations_json"), vsGEJSON("fraud-release-gate", nil)),
+						plancheck.ExpectKnownValue(vsGateAddr, tfjsonpath.New("great_expectations_json_v0"), vsGEJSON("fraud-release-gate", nil)),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -397,7 +536,7 @@ func TestAccValidationSuite_invalidAtValidate(t *testing.T) {
 		{data(`{ type = "expect_column_values_to_not_be_null", column = "account_id", mostly = 1.5 }`),
 			[]string{"Invalid mostly (rule V1)", "between 0 and 1", "got 1.5"}},
 		{data(`{ type = "expect_column_values_to_match_regex", column = "account_id", regex = "(" }`),
-			[]string{"Invalid regex (rule V1)", `regex "(" does not compile (RE2 syntax)`}},
+			[]string{"Invalid regex (rule V1)", `regex "(" does not compile (Python re syntax as Go's RE2 runs it`}},
 		{data(`{ type = "expect_column_values_to_be_between", column = "amount_7d" }`),
 			[]string{"Missing bound (rule V1)", "needs min_value or max_value"}},
 		{data(`{ type = "expect_column_values_to_not_be_null", column = "account_id", severity = "fatal" }`),

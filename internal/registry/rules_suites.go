@@ -2,7 +2,6 @@ package registry
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,7 +70,7 @@ var ExpectationTypes = []ExpectationType{
 	{Name: "expect_column_values_to_be_in_set", Target: TargetData, Fields: []string{FieldColumn, FieldValueSet, FieldMostly},
 		Required: []string{FieldColumn, FieldValueSet}, Description: "values are in value_set"},
 	{Name: "expect_column_values_to_match_regex", Target: TargetData, Fields: []string{FieldColumn, FieldRegex, FieldMostly},
-		Required: []string{FieldColumn, FieldRegex}, Description: "values match regex (RE2 syntax; a match anywhere in the value)"},
+		Required: []string{FieldColumn, FieldRegex}, Description: "values match regex (Python re syntax, searched anywhere in the value as re.search does)"},
 	{Name: "expect_column_mean_to_be_between", Target: TargetData, Fields: []string{FieldColumn, FieldMinValue, FieldMaxValue},
 		Required: []string{FieldColumn}, OneOf: []string{FieldMinValue, FieldMaxValue}, NumericColumn: true,
 		Description: "the mean of the non-null values lies between min_value and max_value"},
@@ -290,8 +289,9 @@ func CheckExpectation(i int, e Expectation, target string) Problems {
 			"mostly is the share of values that must pass, between 0 and 1 (0.95 = 95%%); got %s", e.Mostly)
 	}
 	if e.Regex != "" {
-		if _, err := regexp.Compile(e.Regex); err != nil {
-			ps.errorf("V1", at(FieldRegex), "Invalid regex", "regex %q does not compile (RE2 syntax): %s", e.Regex, err.Error())
+		if _, err := CompilePythonRegex(e.Regex); err != nil {
+			ps.errorf("V1", at(FieldRegex), "Invalid regex",
+				"regex %q does not compile (Python re syntax as Go's RE2 runs it: no lookaround, no backreferences): %s", e.Regex, err.Error())
 		}
 	}
 	if e.ValueSet != nil && len(e.ValueSet) == 0 {
@@ -335,8 +335,9 @@ func fieldList(fields []string) string {
 }
 
 // CheckExpectationsAgainstSchema is rule V1 against the target feature
-// version: each column exists, and bounds on values apply to numeric
-// columns only.
+// version: each column exists, bounds on values apply to numeric columns
+// only, and a value_set holds numbers for a numeric column and true or
+// false for a boolean one.
 func CheckExpectationsAgainstSchema(suite string, fv FeatureVersion, exps []Expectation) Problems {
 	var ps Problems
 	types := make(map[string]string, len(fv.Features))
@@ -361,6 +362,14 @@ func CheckExpectationsAgainstSchema(suite string, fv FeatureVersion, exps []Expe
 		if t.NumericColumn && !ft.IsNumeric() {
 			ps.errorf("V1", Path{"expectations", i, FieldColumn}, "Bounds on a non-numeric column",
 				"%s bounds numbers, but %q is %s in feature version %s; use it on a numeric feature, or another expectation type", e.Type, e.Column, ft, fv.ID())
+		}
+		if ft.Kind == "boolean" {
+			for j, v := range e.ValueSet {
+				if v != "true" && v != "false" {
+					ps.errorf("V1", Path{"expectations", i, FieldValueSet, j}, "Non-boolean value for a boolean column",
+						"value_set holds %q, but %q is boolean in feature version %s: every value must be true or false (Great Expectations compares them as booleans)", v, e.Column, fv.ID())
+				}
+			}
 		}
 		if ft.IsNumeric() {
 			for j, v := range e.ValueSet {

@@ -45,9 +45,10 @@ func TestCheckSuite(t *testing.T) {
 }
 
 // TestCheckValueSetsAgainstSchema: a value set on a numeric column holds
-// numbers only; on any other column, any text.
+// numbers only, on a boolean column true and false only; on any other
+// column, any text.
 func TestCheckValueSetsAgainstSchema(t *testing.T) {
-	schema := fv("transactions", 2, feats("currency", "string", "amount", "double", "fee", "Decimal(10, 2)", "count", "bigint")...)
+	schema := fv("transactions", 2, feats("currency", "string", "amount", "double", "fee", "Decimal(10, 2)", "count", "bigint", "flag", "boolean")...)
 	inSet := func(column string, values ...string) []Expectation {
 		return []Expectation{{Type: "expect_column_values_to_be_in_set", Column: column, ValueSet: values}}
 	}
@@ -66,6 +67,11 @@ func TestCheckValueSetsAgainstSchema(t *testing.T) {
 		{"text on a double", inSet("amount", "1", "ten"), []want{nonNumeric(1, `value_set holds "ten", but "amount" is double in feature version transactions/2`)}},
 		{"JSON numbers only", inSet("count", "NaN", "+1", "0x10"), []want{nonNumeric(0, `"NaN"`), nonNumeric(1, `"+1"`), nonNumeric(2, `"0x10"`)}},
 		{"a decimal's canonical type", inSet("fee", "cheap"), []want{nonNumeric(0, `"fee" is decimal(10,2)`)}},
+		{"booleans on a boolean", inSet("flag", "true", "false"), nil},
+		{"other text on a boolean", inSet("flag", "true", "True", "1"), []want{
+			errorAt("V1", Path{"expectations", 0, FieldValueSet, 1}, "Non-boolean value for a boolean column", `value_set holds "True", but "flag" is boolean`, "true or false"),
+			errorAt("V1", Path{"expectations", 0, FieldValueSet, 2}, "Non-boolean value for a boolean column", `value_set holds "1"`),
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -26,11 +26,11 @@ type SuitePlan struct {
 // CheckSuitePlan runs at plan time the checks that need the registry: the
 // target exists, and each expectation fits the target feature version's
 // schema (V1). It also renders the suite's Great Expectations JSON when
-// everything it needs is known ("" otherwise).
-func (r *Registry) CheckSuitePlan(ctx context.Context, p SuitePlan) (Problems, string, error) {
+// everything it needs is known (empty otherwise).
+func (r *Registry) CheckSuitePlan(ctx context.Context, p SuitePlan) (Problems, GreatExpectations, error) {
 	var (
 		ps     Problems
-		geJSON string
+		geJSON GreatExpectations
 	)
 	err := r.view(ctx, "plan validation suite "+p.Suite.Name, func(tx Tx) error {
 		if !p.TargetKnown {
@@ -50,7 +50,7 @@ func (r *Registry) CheckSuitePlan(ctx context.Context, p SuitePlan) (Problems, s
 			}
 			ps = append(ps, more...)
 		}
-		geJSON, err = GreatExpectationsJSON(p.Suite, fv)
+		geJSON, err = RenderGreatExpectations(p.Suite, fv)
 		return err
 	})
 	return ps, geJSON, err
@@ -127,15 +127,16 @@ func (r *Registry) servedGateFailures(ctx context.Context, tx Tx, s ValidationSu
 	return ps, nil
 }
 
-// GreatExpectationsJSON renders a stored suite in Great Expectations' JSON.
-func (r *Registry) GreatExpectationsJSON(ctx context.Context, s ValidationSuite) (string, error) {
-	var out string
+// GreatExpectationsJSON renders a stored suite in Great Expectations' JSON,
+// in the 1.x and 0.18 formats.
+func (r *Registry) GreatExpectationsJSON(ctx context.Context, s ValidationSuite) (GreatExpectations, error) {
+	var out GreatExpectations
 	err := r.view(ctx, "render validation suite "+s.Name, func(tx Tx) error {
 		_, fv, err := r.checkSuite(ctx, tx, s)
 		if err != nil {
 			return err
 		}
-		out, err = GreatExpectationsJSON(s, fv)
+		out, err = RenderGreatExpectations(s, fv)
 		return err
 	})
 	return out, err

@@ -90,7 +90,7 @@ func TestSuiteCheckExpectationV1(t *testing.T) {
 		{"mostly not a number", registry.Expectation{Type: "expect_column_values_to_not_be_null", Column: "amount", Mostly: "most"}, data, at(0, "mostly"),
 			[]string{"Invalid number", `mostly "most" is not a number`}},
 		{"regex does not compile", registry.Expectation{Type: "expect_column_values_to_match_regex", Column: "account_id", Regex: "("}, data, at(0, "regex"),
-			[]string{"Invalid regex", `regex "(" does not compile (RE2 syntax)`, "missing closing )"}},
+			[]string{"Invalid regex", `regex "(" does not compile (Python re syntax as Go's RE2 runs it`, "missing closing )"}},
 		{"bounds out of order", registry.Expectation{Type: "expect_column_values_to_be_between", Column: "amount", MinValue: "10", MaxValue: "1"}, data, at(0, "max_value"),
 			[]string{"Bounds out of order", "max_value (1) is below min_value (10)"}},
 		{"metric gate on a data suite", registry.Expectation{Type: "expect_metric_to_be_at_least", Metric: "auc", MinValue: "0.9"}, data, at(0, "type"),
@@ -481,7 +481,8 @@ func vsKwarg(t *testing.T, e vsGEExpectation, name, want string) {
 	}
 }
 
-func TestSuiteGreatExpectationsJSON(t *testing.T) {
+// TestSuiteGreatExpectationsJSONV0: the 0.18 format, as before 1.x.
+func TestSuiteGreatExpectationsJSONV0(t *testing.T) {
 	fv := vsSchemaVersion()
 	fv.Features = append(fv.Features, registry.Feature{Name: "channel", Type: "int"})
 	s := registry.ValidationSuite{
@@ -496,11 +497,11 @@ func TestSuiteGreatExpectationsJSON(t *testing.T) {
 			{Type: "expect_table_row_count_to_be_between", MinValue: "1"},
 		},
 	}
-	out, err := registry.GreatExpectationsJSON(s, &fv)
+	out, err := registry.GreatExpectationsJSONV0(s, &fv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := registry.GreatExpectationsJSON(s, &fv)
+	again, err := registry.GreatExpectationsJSONV0(s, &fv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -512,7 +513,7 @@ func TestSuiteGreatExpectationsJSON(t *testing.T) {
 	if ge.ExpectationSuiteName != "transactions-quality" || ge.DataAssetType != nil || ge.GeCloudID != nil {
 		t.Errorf("suite fields: %+v", ge)
 	}
-	if v := ge.Meta["great_expectations_version"]; v != registry.GreatExpectationsVersion || !strings.HasPrefix(registry.GreatExpectationsVersion, "0.18.") {
+	if v := ge.Meta["great_expectations_version"]; v != registry.GreatExpectationsV0Version || !strings.HasPrefix(registry.GreatExpectationsV0Version, "0.18.") {
 		t.Errorf("meta.great_expectations_version = %v", v)
 	}
 	mlops, _ := ge.Meta["mlops"].(map[string]any)
@@ -547,7 +548,7 @@ func TestSuiteGreatExpectationsJSON(t *testing.T) {
 	}
 
 	// Without the feature version (not known) a value_set stays strings.
-	out, err = registry.GreatExpectationsJSON(registry.ValidationSuite{Name: "s", FeatureVersion: "transactions/2", IngestionPolicy: "always",
+	out, err = registry.GreatExpectationsJSONV0(registry.ValidationSuite{Name: "s", FeatureVersion: "transactions/2", IngestionPolicy: "always",
 		Expectations: []registry.Expectation{{Type: "expect_column_values_to_be_in_set", Column: "channel", ValueSet: []string{"1"}}}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -559,7 +560,7 @@ func TestSuiteGreatExpectationsJSON(t *testing.T) {
 	}
 
 	// A model suite keeps its gate types, and names the model.
-	out, err = registry.GreatExpectationsJSON(vsGateSuite(""), nil)
+	out, err = registry.GreatExpectationsJSONV0(vsGateSuite(""), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,9 +586,11 @@ func TestSuiteGreatExpectationsJSONThroughRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ge := vsDecodeGE(t, out)
+	ge := vsDecodeGE(t, out.JSONV0)
 	// The registry reads the target's schema: amount_7d is a double.
 	vsKwarg(t, ge.Expectations[2], "value_set", `[0,1.5]`)
+	gx := gxDecode(t, out.JSON)
+	gxKwarg(t, gx.Expectations[2], "value_set", `[0,1.5]`)
 
 	// Plan renders the same JSON as the stored suite.
 	ps, planned, err := r.CheckSuitePlan(ctx, registry.SuitePlan{Suite: s, TargetKnown: true})
@@ -602,16 +605,16 @@ func TestSuiteGreatExpectationsJSONThroughRegistry(t *testing.T) {
 	unknown := s
 	unknown.Expectations = append([]registry.Expectation(nil), s.Expectations...)
 	unknown.Expectations[0].Unknown = []string{"mostly"}
-	if ps, planned, err := r.CheckSuitePlan(ctx, registry.SuitePlan{Suite: unknown, TargetKnown: true}); err != nil || len(ps) > 0 || planned != "" {
+	if ps, planned, err := r.CheckSuitePlan(ctx, registry.SuitePlan{Suite: unknown, TargetKnown: true}); err != nil || len(ps) > 0 || planned != (registry.GreatExpectations{}) {
 		t.Errorf("with an unknown field: %q %v %s", planned, err, vsDump(ps))
 	}
-	if ps, planned, err := r.CheckSuitePlan(ctx, registry.SuitePlan{Suite: registry.ValidationSuite{Name: "x"}, TargetKnown: false}); err != nil || len(ps) > 0 || planned != "" {
+	if ps, planned, err := r.CheckSuitePlan(ctx, registry.SuitePlan{Suite: registry.ValidationSuite{Name: "x"}, TargetKnown: false}); err != nil || len(ps) > 0 || planned != (registry.GreatExpectations{}) {
 		t.Errorf("with an unknown target: %q %v %s", planned, err, vsDump(ps))
 	}
 	bad := s
 	bad.Expectations = []registry.Expectation{{Type: "expect_column_values_to_be_between", Column: "account_id", MinValue: "0"}}
 	ps, planned, err = r.CheckSuitePlan(ctx, registry.SuitePlan{Suite: bad, TargetKnown: true})
-	if err != nil || planned != "" {
+	if err != nil || planned != (registry.GreatExpectations{}) {
 		t.Fatalf("%q %v", planned, err)
 	}
 	vsProblem(t, ps, "V1", registry.SeverityError, registry.Path{"expectations", 0, "column"}, "Bounds on a non-numeric column")

@@ -23,6 +23,8 @@ check "transactions_extract" {
 data "mlops_dataset_validation" "sample" {
   suite = "transactions-quality"
   path  = "${path.module}/data/sample.csv"
+  # CSV null markers; unset: pandas' defaults (NA, N/A, NULL, null, NaN, "", ...).
+  null_values = ["", "-"]
 }
 
 output "sample_validation" {

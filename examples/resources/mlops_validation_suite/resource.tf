@@ -17,8 +17,10 @@ resource "mlops_feature_version" "transactions_v2" {
 
 # A data suite: Great Expectations' expectation types and kwargs, checked
 # against the feature version's schema at plan (rule V1). Its
-# great_expectations_json is the suite in Great Expectations' 0.18
-# ExpectationSuite JSON, for the ingestion pipeline to run as it is.
+# great_expectations_json is the suite in Great Expectations 1.x's
+# ExpectationSuite JSON, for the ingestion pipeline to run as it is
+# (gx.ExpectationSuite(**json.loads(...))); great_expectations_json_v0 is
+# the same suite for Great Expectations 0.18.
 resource "mlops_validation_suite" "transactions_quality" {
   name               = "transactions-quality"
   feature_version_id = mlops_feature_version.transactions_v2.id

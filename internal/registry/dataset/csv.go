@@ -11,8 +11,10 @@ import (
 )
 
 // csvSource reads a CSV file: a header row naming the columns, then one
-// record per row, every record with as many fields as the header. An empty
-// field is null; every other field is a string (the evaluator parses the
+// record per row, every record with as many fields as the header. A field
+// that is one of the null values (by default pandas' na_values: empty, NA,
+// N/A, NULL, null, NaN, nan, None, #N/A, <NA>, ...) is null; every other
+// field is a string (the evaluator parses the
 // fields of numeric columns). A file without any line has no columns and no
 // rows. Blank lines are skipped (as pandas does), so in a file of one
 // column a null is written "". A UTF-8 byte order mark before the header is
@@ -23,16 +25,54 @@ type csvSource struct {
 	f     *os.File
 	r     *csv.Reader
 	index []int // per column asked for: its field, -1 when absent
+	nulls nullSet
 }
 
-func openCSV(path string, columns []string) (*csvSource, error) {
+// nullSet tells the null markers of CSV fields quickly: most fields are
+// longer than every marker or start with a byte none starts with.
+type nullSet struct {
+	set    map[string]struct{}
+	first  [256]bool
+	maxLen int
+	empty  bool
+}
+
+func newNullSet(values []string) nullSet {
+	if values == nil {
+		values = DefaultNullValues
+	}
+	n := nullSet{set: make(map[string]struct{}, len(values))}
+	for _, v := range values {
+		if v == "" {
+			n.empty = true
+			continue
+		}
+		n.set[v] = struct{}{}
+		n.first[v[0]] = true
+		n.maxLen = max(n.maxLen, len(v))
+	}
+	return n
+}
+
+func (n *nullSet) has(s string) bool {
+	if s == "" {
+		return n.empty
+	}
+	if len(s) > n.maxLen || !n.first[s[0]] {
+		return false
+	}
+	_, ok := n.set[s]
+	return ok
+}
+
+func openCSV(path string, columns, nullValues []string) (*csvSource, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
 	r.ReuseRecord = true
-	s := &csvSource{path: path, f: f, r: r, index: make([]int, len(columns))}
+	s := &csvSource{path: path, f: f, r: r, index: make([]int, len(columns)), nulls: newNullSet(nullValues)}
 	for i := range s.index {
 		s.index[i] = -1
 	}
@@ -70,7 +110,7 @@ func (s *csvSource) Next(dst []Value) (bool, error) {
 		return false, fmt.Errorf("%s: %w", s.path, err)
 	}
 	for i, p := range s.index {
-		if p < 0 || rec[p] == "" {
+		if p < 0 || s.nulls.has(rec[p]) {
 			dst[i] = Value{Kind: KindNull}
 			continue
 		}

@@ -73,6 +73,11 @@ const (
 type Value struct {
 	Kind Kind
 	Num  float64
+	// Int holds a number exactly when IsInt is set: an integer of the file
+	// (a CSV or JSON integer, a Parquet integer), whose value float64 may
+	// not hold (beyond 2^53). Num holds it rounded.
+	Int   int64
+	IsInt bool
 	// Str is the text of a string. It may point into a reader's buffer and is
 	// valid until the next call to the source's Next.
 	Str  string
@@ -94,16 +99,34 @@ type Source interface {
 	Close() error
 }
 
+// DefaultNullValues are the CSV fields read as null unless
+// Options.NullValues says otherwise: pandas' default na_values
+// (STR_NA_VALUES in pandas/_libs/parsers.pyx, pandas 2.x), which Great
+// Expectations' pandas engine reads CSV files with.
+var DefaultNullValues = []string{
+	"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+	"<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+}
+
+// Options change how a file is read.
+type Options struct {
+	// NullValues are the CSV fields read as null, compared exactly (case
+	// and spaces count). nil means DefaultNullValues; an empty non-nil list
+	// means none (then even an empty field is an empty string). Like pandas'
+	// read_csv(na_values=..., keep_default_na=False).
+	NullValues []string
+}
+
 // Open opens a file of the given format (see DetectFormat) and prepares to
 // read the named columns.
-func Open(path, format string, columns []string) (Source, error) {
+func Open(path, format string, columns []string, opts Options) (Source, error) {
 	format, err := DetectFormat(path, format)
 	if err != nil {
 		return nil, err
 	}
 	switch format {
 	case FormatCSV:
-		return openCSV(path, columns)
+		return openCSV(path, columns, opts.NullValues)
 	case FormatJSONL:
 		return openJSONL(path, columns)
 	default:

@@ -3,6 +3,7 @@ package dataset
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -82,9 +83,14 @@ type check struct {
 	col            int // index into Evaluator.columns, -1 for the table
 	min, max       float64
 	hasMin, hasMax bool
-	mostly         *big.Rat // nil: every value must pass
+	imin, imax     intBound // the bounds for exact integers
+	hasMostly      bool
+	mostly         float64 // as Great Expectations reads it: a Python float
+	typed          bool    // value_set typed by the column's feature type
 	set            map[string]struct{}
 	setNums        map[float64]struct{}
+	setInts        map[int64]struct{}
+	setBools       [2]bool // false, true
 	re             *regexp.Regexp
 	unexpected     int64
 	nonNumeric     int64
@@ -96,6 +102,7 @@ type check struct {
 type column struct {
 	name    string
 	numeric bool
+	boolean bool
 	nulls   int64
 }
 
@@ -193,24 +200,20 @@ func NewEvaluator(exps []registry.Expectation, fv *registry.FeatureVersion) (*Ev
 		if (o == opBetween || o == opMean || o == opRowCount) && !k.hasMin && !k.hasMax {
 			return nil, fmt.Errorf("expectation %d (%s): needs min_value or max_value", i, x.Type)
 		}
+		k.imin, k.imax = intMin(x.MinValue), intMax(x.MaxValue)
 		if x.Mostly != "" {
-			m, ok := new(big.Rat).SetString(x.Mostly)
-			if !ok || m.Sign() < 0 || m.Cmp(big.NewRat(1, 1)) > 0 {
+			m, err := strconv.ParseFloat(x.Mostly, 64)
+			if err != nil || m < 0 || m > 1 {
 				return nil, fmt.Errorf("expectation %d (%s): mostly %q is not a number between 0 and 1", i, x.Type, x.Mostly)
 			}
-			k.mostly = m
+			k.mostly, k.hasMostly = m, true
 		}
 		switch o {
 		case opInSet:
-			k.set, k.setNums = map[string]struct{}{}, map[float64]struct{}{}
-			for _, v := range x.ValueSet {
-				k.set[v] = struct{}{}
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !math.IsNaN(f) {
-					k.setNums[f] = struct{}{}
-				}
-			}
+			ft, typed := types[x.Column]
+			k.fillSet(x.ValueSet, ft, typed)
 		case opRegex:
-			if k.re, err = regexp.Compile(x.Regex); err != nil {
+			if k.re, err = registry.CompilePythonRegex(x.Regex); err != nil {
 				return nil, fmt.Errorf("expectation %d (%s): regex %q does not compile: %w", i, x.Type, x.Regex, err)
 			}
 		case opUnique:
@@ -222,6 +225,7 @@ func NewEvaluator(exps []registry.Expectation, fv *registry.FeatureVersion) (*Ev
 		c := &e.columns[i]
 		if t, ok := types[c.name]; ok {
 			c.numeric = t.IsNumeric()
+			c.boolean = t.Kind == "boolean"
 			continue
 		}
 		for _, k := range e.checks {
@@ -263,9 +267,12 @@ func (e *Evaluator) Add(row []Value) {
 	for i := range e.columns {
 		c := &e.columns[i]
 		v := row[i]
-		if v.Kind == KindString && c.numeric {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64); err == nil || errors.Is(err, strconv.ErrRange) {
-				v = Value{Kind: KindNumber, Num: f}
+		if v.Kind == KindString {
+			switch {
+			case c.numeric:
+				v = parseNumber(v)
+			case c.boolean:
+				v = parseBool(v)
 			}
 		}
 		if v.Kind == KindNumber && math.IsNaN(v.Num) {
@@ -297,7 +304,7 @@ func (e *Evaluator) Add(row []Value) {
 			case v.Kind != KindNumber:
 				k.nonNumeric++
 				k.unexpected++
-			case k.hasMin && v.Num < k.min, k.hasMax && v.Num > k.max:
+			case !k.numberInRange(v):
 				k.unexpected++
 			}
 		case opInSet:
@@ -327,28 +334,232 @@ func (e *Evaluator) Add(row []Value) {
 	}
 }
 
-func (k *check) inSet(v *Value) bool {
-	if v.Kind == KindNumber {
-		_, ok := k.setNums[v.Num]
-		return ok
+// fillSet prepares value_set. Typed (the column's feature type is known),
+// each element is what Great Expectations compares with: a number for a
+// numeric column, a boolean for a boolean one, a string otherwise
+// (registry.GXValue), and a value is in the set when an element of its own
+// kind equals it. Untyped, any element that reads as a number is also that
+// number, and booleans compare as the text true or false.
+func (k *check) fillSet(values []string, ft registry.FeatureType, typed bool) {
+	k.typed = typed
+	k.set, k.setNums, k.setInts = map[string]struct{}{}, map[float64]struct{}{}, map[int64]struct{}{}
+	for _, v := range values {
+		var el any = v
+		if typed {
+			el = registry.GXValue(v, ft)
+		} else {
+			k.set[v] = struct{}{}
+			if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				el = registry.PlainDecimal(strings.TrimSpace(v))
+			}
+		}
+		switch e := el.(type) {
+		case bool:
+			k.setBools[b2i(e)] = true
+		case string:
+			k.set[e] = struct{}{}
+		case json.Number:
+			k.addSetNumber(string(e))
+		}
 	}
-	_, ok := k.set[text(v)]
-	return ok
 }
 
-// text is a value's text: strings as they are, numbers in FormatNumber's
-// canonical form, booleans as true or false.
+// addSetNumber adds a number of value_set: an integer exactly, anything
+// else as the float64 Python reads it as.
+func (k *check) addSetNumber(text string) {
+	if i, ok := parseInt(text); ok {
+		k.setInts[i] = struct{}{}
+		return
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil && !math.IsNaN(f) {
+		k.setNums[f] = struct{}{}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (k *check) inSet(v *Value) bool {
+	switch v.Kind {
+	case KindNumber:
+		if v.IsInt {
+			if _, ok := k.setInts[v.Int]; ok {
+				return true
+			}
+		} else if i, ok := floatInt(v.Num); ok {
+			if _, ok := k.setInts[i]; ok {
+				return true
+			}
+		}
+		_, ok := k.setNums[v.Num]
+		return ok
+	case KindBool:
+		if k.typed {
+			return k.setBools[b2i(v.Bool)]
+		}
+		_, ok := k.set[strconv.FormatBool(v.Bool)]
+		return ok
+	default:
+		_, ok := k.set[v.Str]
+		return ok
+	}
+}
+
+// floatInt is f as an int64 when f is an integer within int64's range.
+func floatInt(f float64) (int64, bool) {
+	if f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// numberInRange compares a number with the bounds: an exact integer
+// exactly, a float as a float.
+func (k *check) numberInRange(v *Value) bool {
+	if v.IsInt {
+		return k.imin.allows(v.Int, false) && k.imax.allows(v.Int, true)
+	}
+	return k.inRange(v.Num)
+}
+
+// intBound is a bound of between as it applies to integers: the least (for
+// a minimum) or greatest (for a maximum) integer allowed.
+type intBound struct {
+	set   bool  // a bound applies
+	v     int64 // the bound, when within int64
+	below bool  // the bound lies below int64's range
+	above bool  // the bound lies above int64's range
+}
+
+func (b intBound) allows(i int64, isMax bool) bool {
+	switch {
+	case !b.set:
+		return true
+	case isMax:
+		return !b.below && (b.above || i <= b.v)
+	default:
+		return !b.above && (b.below || i >= b.v)
+	}
+}
+
+// intMin is the least integer at or above the decimal text; intMax the
+// greatest at or below.
+func intMin(text string) intBound { return intBoundOf(text, true) }
+func intMax(text string) intBound { return intBoundOf(text, false) }
+
+func intBoundOf(text string, ceil bool) intBound {
+	r, ok := new(big.Rat).SetString(text)
+	if text == "" || !ok {
+		return intBound{}
+	}
+	q, m := new(big.Int).DivMod(r.Num(), r.Denom(), new(big.Int)) // floor: Euclidean with a positive divisor
+	if ceil && m.Sign() != 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	switch {
+	case !q.IsInt64() && q.Sign() < 0:
+		return intBound{set: true, below: true}
+	case !q.IsInt64():
+		return intBound{set: true, above: true}
+	default:
+		return intBound{set: true, v: q.Int64()}
+	}
+}
+
+// parseInt reads an integer in decimal digits with an optional minus sign,
+// within int64, without allocating.
+func parseInt(s string) (int64, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || len(digits) > 19 {
+		return 0, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false
+		}
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	return i, err == nil
+}
+
+func intValue(i int64) Value { return Value{Kind: KindNumber, Num: float64(i), Int: i, IsInt: true} }
+
+// parseNumber reads the text of a numeric column's value as a number: an
+// integer exactly, anything else as float64. Text that is not a number
+// stays text.
+func parseNumber(v Value) Value {
+	s := strings.TrimSpace(v.Str)
+	if i, ok := parseInt(s); ok {
+		return intValue(i)
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		return Value{Kind: KindNumber, Num: f}
+	}
+	return v
+}
+
+// parseBool reads the text of a boolean column's value as pandas' read_csv
+// does (its true_values and false_values: True, TRUE, true, False, FALSE,
+// false). Other text stays text.
+func parseBool(v Value) Value {
+	switch v.Str {
+	case "True", "TRUE", "true":
+		return Value{Kind: KindBool, Bool: true}
+	case "False", "FALSE", "false":
+		return Value{Kind: KindBool, Bool: false}
+	}
+	return v
+}
+
+// text is a value's text as Great Expectations' regex sees it (pandas'
+// astype(str), that is Python's str()): strings as they are, integers in
+// decimal, other numbers as Python's repr of a float (1.0, 1e-05, 1e+16),
+// booleans as True or False.
 func text(v *Value) string {
 	switch v.Kind {
 	case KindString:
 		return v.Str
 	case KindNumber:
-		return FormatNumber(v.Num)
+		if v.IsInt {
+			return strconv.FormatInt(v.Int, 10)
+		}
+		return PythonFloat(v.Num)
 	case KindBool:
-		return strconv.FormatBool(v.Bool)
+		if v.Bool {
+			return "True"
+		}
+		return "False"
 	default:
 		return ""
 	}
+}
+
+// PythonFloat writes a float64 as Python's repr does: the shortest digits
+// that read back, in plain notation with at least one decimal when the
+// exponent is within -4..15, else in exponent notation (1e-05, 1.5e+16).
+func PythonFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	if f != 0 && (exp < -4 || exp >= 16) {
+		return e
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.ContainsRune(s, '.') {
+		s += ".0"
+	}
+	return s
 }
 
 func (e *Evaluator) hashOf(v *Value) uint64 {
@@ -356,12 +567,19 @@ func (e *Evaluator) hashOf(v *Value) uint64 {
 	_ = e.hash.WriteByte(byte(v.Kind))
 	switch v.Kind {
 	case KindNumber:
-		n := v.Num
-		if n == 0 {
-			n = 0 // -0 equals 0
+		// An integer, exact or float, hashes as an int64, so that 1 and 1.0
+		// are duplicates and 2^53 and 2^53+1 are not; -0 equals 0.
+		var b [9]byte
+		i, isInt := v.Int, v.IsInt
+		if !isInt {
+			i, isInt = floatInt(v.Num)
 		}
-		var b [8]byte
-		binary.LittleEndian.PutUint64(b[:], math.Float64bits(n))
+		if isInt {
+			b[8] = 1
+			binary.LittleEndian.PutUint64(b[:8], uint64(i))
+		} else {
+			binary.LittleEndian.PutUint64(b[:8], math.Float64bits(v.Num))
+		}
 		_, _ = e.hash.Write(b[:])
 	case KindString:
 		_, _ = e.hash.WriteString(v.Str)
@@ -452,6 +670,13 @@ func (e *Evaluator) finishColumn(k *check, r *Result) {
 		if k.nonNumeric > 0 {
 			r.ObservedValue += ", " + count(k.nonNumeric, "non-numeric value", "non-numeric values")
 		}
+		r.UnexpectedCount = k.unexpected
+		r.UnexpectedPercent = percent(k.unexpected, nonNull)
+		// Great Expectations compares each value with the bounds; a value
+		// that is not a number raises a TypeError, which fails the
+		// expectation whatever mostly says.
+		r.Success = k.nonNumeric == 0 && k.mostlyHolds(nonNull-k.unexpected, nonNull)
+		return
 	case opInSet:
 		r.ObservedValue = count(k.unexpected, "value not in the set", "values not in the set")
 	case opRegex:
@@ -463,14 +688,17 @@ func (e *Evaluator) finishColumn(k *check, r *Result) {
 }
 
 // mostlyHolds: pass of total values passed; vacuously true without values.
+// With mostly, the share is computed and compared in float64, as Great
+// Expectations' _mostly_success does.
 func (k *check) mostlyHolds(pass, total int64) bool {
 	if total == 0 {
 		return true
 	}
-	if k.mostly == nil {
+	if !k.hasMostly {
 		return pass == total
 	}
-	return big.NewRat(pass, total).Cmp(k.mostly) >= 0
+	t := float64(total)
+	return (t-float64(total-pass))/t >= k.mostly
 }
 
 func (k *check) inRange(f float64) bool {
@@ -495,15 +723,20 @@ func count(n int64, one, many string) string {
 const progressEvery = 1 << 16
 
 // Validate runs the data expectations exps on the file at path in one
-// streaming pass. format is "" (from the extension), csv, jsonl or parquet;
+// streaming pass, with the default Options. format is "" (from the extension), csv, jsonl or parquet;
 // fv is the suite's feature version (nil when unknown), which says which
 // columns are numeric. Errors name the file.
 func Validate(ctx context.Context, path, format string, exps []registry.Expectation, fv *registry.FeatureVersion) (Report, error) {
+	return ValidateWith(ctx, path, format, exps, fv, Options{})
+}
+
+// ValidateWith is Validate with Options.
+func ValidateWith(ctx context.Context, path, format string, exps []registry.Expectation, fv *registry.FeatureVersion, opts Options) (Report, error) {
 	ev, err := NewEvaluator(exps, fv)
 	if err != nil {
 		return Report{}, err
 	}
-	src, err := Open(path, format, ev.Columns())
+	src, err := Open(path, format, ev.Columns(), opts)
 	if err != nil {
 		return Report{}, err
 	}

@@ -17,9 +17,9 @@ import (
 // any row has its key, and a row without the key (or with null) has a null
 // there; when a key repeats in an object the last value counts, as in
 // encoding/json. Numbers keep their JSON text until they are parsed as
-// float64 (json.Number semantics); strings, booleans and null map to their
+// float64 (json.Number semantics), integers as int64; strings, booleans and null map to their
 // kinds; a nested object or array is a string holding its compact JSON
-// text.
+// text. An integer (no fraction, no exponent) within int64 is kept exactly.
 //
 // Each line is checked with json.Valid, then split into keys and values by
 // a small scanner that relies on that check; only the values of the columns
@@ -220,6 +220,9 @@ func jsonValue(raw []byte) (Value, error) {
 		}
 		return Value{Kind: KindString, Str: b.String()}, nil
 	default:
+		if i, ok := parseInt(unsafe.String(unsafe.SliceData(raw), len(raw))); ok {
+			return intValue(i), nil
+		}
 		n, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(raw), len(raw)), 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			return Value{}, err

@@ -25,7 +25,8 @@ const parquetBatch = 1024
 // a nested field (group, list, map, repeated) is refused with an error.
 //
 // Values map by type: booleans to KindBool; integers, floats, doubles and
-// decimals to KindNumber (as float64; NaN is null); strings, enums, JSON and
+// decimals to KindNumber (as float64, integers also exactly as int64; NaN
+// is null); strings, enums, JSON and
 // other byte arrays to KindString; dates ("2006-01-02"), times and
 // timestamps (RFC 3339, UTC when the timestamp is adjusted to UTC) to
 // KindString.
@@ -230,11 +231,11 @@ func (c parquetConv) value(v parquet.Value) Value {
 		case c.decimal:
 			return number(float64(i) / math.Pow10(int(c.scale)))
 		case c.unsigned && c.kind == parquet.Int32:
-			return number(float64(uint32(i)))
-		case c.unsigned:
+			return intValue(int64(uint32(i)))
+		case c.unsigned && i < 0: // beyond int64
 			return number(float64(uint64(i)))
 		default:
-			return number(float64(i))
+			return intValue(i)
 		}
 	case parquet.Float:
 		return number(float64(v.Float()))
