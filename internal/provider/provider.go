@@ -68,7 +68,7 @@ func (p *mlopsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the artifacts of an ML system in an ML registry — feature groups and their versioned " +
-			"feature schemas, models, model versions and the aliases that name them, validation suites, and the deployments that serve model versions — " +
+			"feature schemas, models, model versions and the aliases that name them, validation suites, the deployments that serve model versions, and the policies of environments — " +
 			"and refuses at plan time the changes that would break what is running.",
 		Attributes: map[string]schema.Attribute{
 			"registry": schema.StringAttribute{
@@ -195,6 +195,7 @@ func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewModelResource,
 		NewModelVersionResource,
 		NewModelAliasResource,
+		NewEnvironmentResource,
 		NewDeploymentResource,
 		NewValidationSuiteResource,
 	}
@@ -207,6 +208,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewModelDataSource,
 		NewModelVersionDataSource,
 		NewModelAliasDataSource,
+		NewEnvironmentDataSource,
 		NewDeploymentDataSource,
 		NewLineageDataSource,
 		NewValidationSuiteDataSource,

@@ -26,6 +26,7 @@ func TestProviderDescriptionNamesEveryKind(t *testing.T) {
 		"mlops_validation_suite": "validation suites",
 		"mlops_deployment":       "deployments",
 		"mlops_model_alias":      "aliases",
+		"mlops_environment":      "policies of environments",
 	}
 	for _, newResource := range p.Resources(ctx) {
 		var mresp resource.MetadataResponse
