@@ -88,7 +88,7 @@ func TestEnvironmentPolicyLifecycle(t *testing.T) {
 		}
 	}
 	_, err = platform.EnvironmentPolicy(ctx, "staging")
-	notFound(t, err, `environment "staging" does not exist`)
+	notFound(t, err, `environment "staging" has no policy in the registry`)
 	if _, err := prod.CreateEnvironment(ctx, p); !errors.Is(err, registry.ErrAlreadyExists) || !strings.Contains(err.Error(), "terraform import") {
 		t.Errorf("second create: %v", err)
 	}
@@ -105,7 +105,10 @@ func TestEnvironmentPolicyLifecycle(t *testing.T) {
 		t.Errorf("history of prod read from dev: %+v, %v", recs, err)
 	}
 	_, err = platform.History(ctx, registry.KindEnvironment, "staging", 10)
-	notFound(t, err, `environment "staging"`, `in environment "staging"`)
+	notFound(t, err, `environment "staging" has no policy`)
+	if nf := (*registry.NotFoundError)(nil); !errors.As(err, &nf) || nf.Environment != "staging" {
+		t.Errorf("the history of staging's policy was looked for in %+v, want environment staging", nf)
+	}
 	if never, err := platform.NeverWrittenIn(ctx, "prod"); err != nil || never {
 		t.Errorf("NeverWrittenIn(prod) after the policy's write: %v, %v", never, err)
 	}
