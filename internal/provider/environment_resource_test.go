@@ -236,6 +236,11 @@ func TestAccEnvironmentDataSource(t *testing.T) {
 data "mlops_environment" "prod" {
   name = mlops_environment.prod.name
 }
+# prod's policy has its history in prod, read here from another workspace.
+data "mlops_audit" "prod" {
+  kind = "environment"
+  id   = mlops_environment.prod.id
+}
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.mlops_environment.prod", tfjsonpath.New("id"), knownvalue.StringExact("prod")),
@@ -246,6 +251,11 @@ data "mlops_environment" "prod" {
 					statecheck.ExpectKnownValue("data.mlops_environment.prod", tfjsonpath.New("protected"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("data.mlops_environment.prod", tfjsonpath.New("description"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("data.mlops_environment.prod", tfjsonpath.New("updated_at"), knownvalue.StringRegexp(rfc3339UTC)),
+					statecheck.ExpectKnownValue("data.mlops_audit.prod", tfjsonpath.New("records"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"action": knownvalue.StringExact("create"), "actor": knownvalue.StringExact("acceptance-test"),
+						}),
+					})),
 				},
 			},
 			{
