@@ -72,12 +72,13 @@ func (r *Registry) servedVersions(ctx context.Context, tx Tx, ids []string) ([]S
 }
 
 // checkGoverned runs the rules of the environment's policy p on a
-// deployment: D7, then D5 from the promote_from in effect, D8 and D6.
+// deployment: D7, then (unless D7 refuses) D5 from the promote_from in
+// effect, D8 and D6.
 func (r *Registry) checkGoverned(ctx context.Context, tx Tx, d Deployment, served []ServedVersion, p EnvironmentPolicy) (Problems, error) {
 	ps := CheckEnvironmentPromotion(d.Name, d.PromoteFrom, p)
 	from := EffectivePromoteFrom(d.PromoteFrom, p)
 	ids := d.Served()
-	if from != "" && !slices.Contains(ids, "") && ValidEnvironment(from) && from != r.env {
+	if from != "" && !ps.HasErrors() && !slices.Contains(ids, "") && ValidEnvironment(from) && from != r.env {
 		src, err := r.promotionSource(ctx, tx, d.Name, from, ids)
 		if err != nil {
 			return nil, err

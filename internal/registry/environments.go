@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Environment policies are global: one per environment name, whatever the
@@ -91,7 +92,7 @@ func (r *Registry) policyWarnings(ctx context.Context, tx Tx, p EnvironmentPolic
 			}
 			ps.warnf(q.Rule, nil, "Policy refuses an existing deployment",
 				"with this policy, deployment %q of environment %q breaks rule %s: %s. It keeps running as it is, but its next change will be refused until it complies",
-				d.Name, p.Name, q.Rule, q.Detail)
+				d.Name, p.Name, q.Rule, strings.TrimSuffix(q.Detail, "."))
 		}
 	}
 	return ps, nil
