@@ -172,7 +172,7 @@ func TestEnvironmentPolicyRefusalsWriteNothing(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := r.CreateEnvironment(ctx, p)
-			ruleError(t, err)
+			refusedWith(t, err)
 			_, err = r.EnvironmentPolicy(ctx, p.Name)
 			notFound(t, err)
 		})
