@@ -60,7 +60,9 @@ func (d *auditDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"who created, changed or deleted it, when, and the object before and after each write.\n\n" +
 			"The trail outlives the object: a deleted object's history starts with its delete, and an object deleted " +
 			"and created again under the same id continues the trail of the one before. " +
-			"An id with no audit record in the environment is an error.",
+			"An id with no audit record in the environment is an error. " +
+			"An environment's policy (`kind = \"environment\"`, `id` its name) has its trail in the environment it governs, " +
+			"whatever the provider's environment.",
 		Attributes: map[string]schema.Attribute{
 			"kind": schema.StringAttribute{
 				MarkdownDescription: "Kind of the object: one of " + codeList(registry.KindNames()) + ".",

@@ -30,6 +30,10 @@ type objectMapping[M any, O registryObject] struct {
 	// update writes o, refusing a concurrent change since revision.
 	update func(ctx context.Context, o O, revision int64) (O, error)
 	remove func(ctx context.Context, id string, revision int64) error
+	// home is the environment that holds the object of an id, when that is
+	// not the provider's: an environment's policy is in the environment it
+	// governs. nil for the provider's environment.
+	home func(id string) string
 }
 
 func createObject[M any, O registryObject](ctx context.Context, m objectMapping[M, O], req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -59,7 +63,11 @@ func readObject[M any, O registryObject](ctx context.Context, m objectMapping[M,
 	id := m.stateID(state)
 	o, err := m.read(ctx, id)
 	if registry.IsNotFound(err) {
-		objectMissing(ctx, m.reg, m.kind, id, isImporting(ctx, req.Private, &resp.Diagnostics), resp)
+		env := m.reg.Environment()
+		if m.home != nil {
+			env = m.home(id)
+		}
+		objectMissing(ctx, m.reg, m.kind, id, env, isImporting(ctx, req.Private, &resp.Diagnostics), resp)
 		return
 	}
 	if err != nil {
@@ -93,19 +101,19 @@ func isImporting(ctx context.Context, p privateGetter, diags *diag.Diagnostics) 
 }
 
 // objectMissing handles an object of the state that the registry does not
-// hold: imported, it is an error naming where the import looked; when the
-// registry never held anything in this environment, the configuration
+// hold in environment env: imported, it is an error naming where the import
+// looked; when the registry never held anything in env, the configuration
 // points at the wrong registry or environment, and plan stops rather than
 // propose to create everything again; otherwise someone deleted it, and it
 // leaves the state, so that the plan creates it again.
-func objectMissing(ctx context.Context, reg *registry.Registry, kind registry.Kind, id string, importing bool, resp *resource.ReadResponse) {
+func objectMissing(ctx context.Context, reg *registry.Registry, kind registry.Kind, id, env string, importing bool, resp *resource.ReadResponse) {
 	if importing {
 		resp.Diagnostics.AddError("Cannot import "+string(kind)+" "+quote(id)+": not found",
 			fmt.Sprintf("%s %q does not exist in environment %q of the registry %s. Check the id, the provider's environment (MLOPS_ENVIRONMENT, "+
-				"often terraform.workspace) and registry (MLOPS_REGISTRY).", kind, id, reg.Environment(), reg.Location()))
+				"often terraform.workspace) and registry (MLOPS_REGISTRY).", kind, id, env, reg.Location()))
 		return
 	}
-	never, err := reg.NeverWritten(ctx)
+	never, err := reg.NeverWrittenIn(ctx, env)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "read "+string(kind)+" "+quote(id), err)
 		return
@@ -116,7 +124,7 @@ func objectMissing(ctx context.Context, reg *registry.Registry, kind registry.Ki
 				"The configuration probably points at another registry, database or environment than the one this state was made with "+
 				"(a typo in the registry URL, another working directory, another workspace); every object of the state is missing there, "+
 				"and this is one of them. Point the provider at the registry the state was made with. To rebuild a lost registry from this "+
-				"state on purpose, see the provider documentation (\"Rebuilding a registry\").", kind, id, reg.Environment(), reg.Location()))
+				"state on purpose, see the provider documentation (\"Rebuilding a registry\").", kind, id, env, reg.Location()))
 		return
 	}
 	resp.State.RemoveResource(ctx)

@@ -66,7 +66,9 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "A deployment: serves a model version, optionally with a canary, in the provider's environment. " +
 			"Plan refuses a deployment whose model version the environment lacks (rule D1) or that reads a feature version the " +
 			"environment lacks (rule D2), a bad canary (rule D4), and a promotion of what the `promote_from` environment does not " +
-			"serve (rule D5). Changing what it serves is an in-place update, so upgrades and rollbacks are reviewed as one diff.",
+			"serve (rule D5). The policy of the environment (`mlops_environment`) adds its rules: approved versions only (rule D6), " +
+			"promotion from the environment's `promote_from` (rule D7), its required gates (rule D8), and in a protected environment no " +
+			"destroy or replacement (rule D9). Changing what it serves is an in-place update, so upgrades and rollbacks are reviewed as one diff.",
 		Attributes: map[string]schema.Attribute{
 			"id": idAttribute("The deployment's id: its name."),
 			"name": schema.StringAttribute{
@@ -176,8 +178,10 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 
 // ModifyPlan sets status, and for a deployment the plan creates or changes
 // runs the registry's checks on what is known: D4 on ids known only now, D1
-// and D2 for each served model version whose id is known, D5 once
-// promote_from and every served id are known. This is where plan refuses to serve a model whose feature
+// and D2 for each served model version whose id is known, the rules of the
+// environment's policy (D6, D7, D8), D5 once every served id is known. A
+// destroy or replacement in a protected environment is refused (D9, in
+// trackPlan). This is where plan refuses to serve a model whose feature
 // version the environment lacks. It also sets the id (the name) and records
 // the deployment in the run's plan, so that a model version it stops
 // serving in the same plan may go (F2).

@@ -69,7 +69,8 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 		MarkdownDescription: "A version of a model: a trained artifact and the feature versions it reads (its lineage). " +
 			"Every listed feature version must exist in the environment (rule M1; a deprecated one warns), and every input must be " +
 			"a feature of those versions, unambiguous and of the same type (rule M2). Checked at plan whenever the ids are known. " +
-			"What the version was trained on forces a new version; metrics, description and tags change in place.",
+			"What the version was trained on forces a new version; metrics, description and tags change in place. " +
+			"In a protected environment (`mlops_environment`), a version that a deployment serves cannot be destroyed or replaced (rule D9).",
 		Attributes: map[string]schema.Attribute{
 			"id": idAttribute("The model version's id, `<model>/<version>`, such as `fraud/2`."),
 			"model_id": schema.StringAttribute{
@@ -189,7 +190,7 @@ func (r *modelVersionResource) ImportState(ctx context.Context, req resource.Imp
 
 // ModifyPlan sets the id, records the version in the run's plan (F2:
 // deleting or replacing it while a deployment that serves it stays is
-// refused) and runs, for a version the plan creates, the registry's checks
+// refused; D9: in a protected environment, also while it leaves) and runs, for a version the plan creates, the registry's checks
 // whose inputs are known: the model exists, every known feature version
 // exists (M1, a deprecated one warns) and, once all are known, the inputs
 // match them (M2).

@@ -41,7 +41,8 @@ func setPlannedID(ctx context.Context, resp *resource.ModifyPlanResponse, id str
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
-// trackPlan records obj's plan in the run and adds rule F2's verdict.
+// trackPlan records obj's plan in the run and adds the verdicts of rules F2
+// and D9 on an object it destroys or replaces.
 // It runs for every plan of every resource: creates, changes, no-ops,
 // replacements and deletes.
 func trackPlan(ctx context.Context, reg *registry.Registry, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, obj plannedObject) {
@@ -63,6 +64,14 @@ func trackPlan(ctx context.Context, reg *registry.Registry, req resource.ModifyP
 		ps, err := run.Leave(ctx, reg, registry.Ref{Kind: obj.kind, ID: prior}, replace)
 		if err != nil {
 			addRegistryError(&resp.Diagnostics, "check what reads "+string(obj.kind)+" "+quote(prior), err)
+			return
+		}
+		addProblems(&resp.Diagnostics, ps)
+		// D9: a protected environment keeps its deployments, the model
+		// versions they serve and its policy, whatever else the plan does.
+		ps, err = reg.CheckProtectedPlan(ctx, registry.Ref{Kind: obj.kind, ID: prior}, replace)
+		if err != nil {
+			addRegistryError(&resp.Diagnostics, "check the protection of "+string(obj.kind)+" "+quote(prior), err)
 			return
 		}
 		addProblems(&resp.Diagnostics, ps)

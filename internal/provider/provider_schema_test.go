@@ -27,6 +27,7 @@ func TestProviderDescriptionNamesEveryKind(t *testing.T) {
 		"mlops_deployment":             "deployments",
 		"mlops_model_alias":            "aliases",
 		"mlops_model_version_approval": "approvals",
+		"mlops_environment":            "policies of environments",
 	}
 	for _, newResource := range p.Resources(ctx) {
 		var mresp resource.MetadataResponse

@@ -43,21 +43,27 @@ func KindNamed(name string) (Kind, bool) {
 // delete, and an object created again under the same id continues the
 // trail of the one before. An id with no record at all is a
 // *NotFoundError: nothing was ever written to it in this environment.
+// An environment's policy has its history in the environment it governs,
+// whatever this Registry's environment.
 func (r *Registry) History(ctx context.Context, kind Kind, id string, limit int) ([]AuditRecord, error) {
 	if limit < 1 {
 		return nil, fmt.Errorf("the history of %s %q: the limit must be 1 or more, got %d", kind, id, limit)
 	}
+	env := r.env
+	if kind == KindEnvironment {
+		env = id
+	}
 	var recs []AuditRecord
 	err := r.view(ctx, "history", func(tx Tx) error {
 		var err error
-		recs, err = tx.RecentAudit(ctx, r.env, kind, id, limit)
+		recs, err = tx.RecentAudit(ctx, env, kind, id, limit)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, &NotFoundError{Kind: kind, ID: id, Environment: r.env}
+		return nil, &NotFoundError{Kind: kind, ID: id, Environment: env}
 	}
 	return recs, nil
 }

@@ -10,7 +10,7 @@ import (
 // delete that refuses while anything does.
 
 // deleteObject deletes obj in one transaction unless something still
-// references it (F2) or, with IfRevision, it changed since it was read.
+// references it (F2), its environment is protected (D9) or, with IfRevision, it changed since it was read.
 // read returns the object and its revision; an object already gone is not
 // an error.
 func (r *Registry) deleteObject(ctx context.Context, opts []WriteOption, obj Ref, read func(Tx) (any, int64, error), del func(Tx, int64) error) error {
@@ -30,7 +30,11 @@ func (r *Registry) deleteObject(ctx context.Context, opts []WriteOption, obj Ref
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := CheckDeleteDependents(obj, r.env, deps, true).Err(); err != nil {
+		protected, err := r.checkProtected(ctx, tx, obj, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := append(CheckDeleteDependents(obj, r.env, deps, true), protected...).Err(); err != nil {
 			return nil, nil, err
 		}
 		return prior, nil, del(tx, revision)
@@ -117,6 +121,8 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		return deps, nil
 	case KindDeployment, KindSuite, KindModelAlias, KindApproval:
 		return nil, nil
+	case KindEnvironment:
+		return nil, nil // a policy is global: no object of an environment references it
 	default:
 		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
 	}

@@ -19,8 +19,10 @@ func (r *Registry) Deployment(ctx context.Context, name string) (Deployment, err
 // CheckDeploymentPlan runs at plan time the checks that need the registry,
 // on what plan knows: fields not known yet are "" (a canary whose version is
 // unknown has ModelVersion ""). D1, D2 and D3 for each known served
-// version, and D5 when promote_from and every served version are known. Warnings (a
-// deprecated feature version) come back as problems of SeverityWarning.
+// version; the rules of the environment's policy (D7, D8, D6); and D5,
+// from the deployment's or the policy's promote_from, when every served
+// version is known. Warnings (a deprecated feature version) come back as
+// problems of SeverityWarning.
 func (r *Registry) CheckDeploymentPlan(ctx context.Context, d Deployment) (Problems, error) {
 	var ps Problems
 	err := r.view(ctx, "plan deployment "+d.Name, func(tx Tx) error {
@@ -33,8 +35,27 @@ func (r *Registry) CheckDeploymentPlan(ctx context.Context, d Deployment) (Probl
 
 // checkDeployment is shared by plan and write.
 func (r *Registry) checkDeployment(ctx context.Context, tx Tx, d Deployment) (Problems, error) {
-	ids := d.Served()
-	allKnown := !slices.Contains(ids, "")
+	served, err := r.servedVersions(ctx, tx, d.Served())
+	if err != nil {
+		return nil, err
+	}
+	ps := CheckServed(d.Name, r.env, served)
+	gates, err := r.gatesOf(ctx, tx, served)
+	if err != nil {
+		return nil, err
+	}
+	ps = append(ps, CheckGates(d.Name, served, gates)...)
+	policy, err := policyOf(ctx, tx, r.env)
+	if err != nil {
+		return nil, err
+	}
+	governed, err := r.checkGoverned(ctx, tx, d, served, policy)
+	return append(ps, governed...), err
+}
+
+// servedVersions looks up the model versions of ids; an id not known yet
+// ("") gives an empty ServedVersion.
+func (r *Registry) servedVersions(ctx context.Context, tx Tx, ids []string) ([]ServedVersion, error) {
 	served := make([]ServedVersion, 0, len(ids))
 	for _, id := range ids {
 		if id == "" {
@@ -47,20 +68,94 @@ func (r *Registry) checkDeployment(ctx context.Context, tx Tx, d Deployment) (Pr
 		}
 		served = append(served, s)
 	}
-	ps := CheckServed(d.Name, r.env, served)
-	gates, err := r.gatesOf(ctx, tx, served)
-	if err != nil {
-		return nil, err
-	}
-	ps = append(ps, CheckGates(d.Name, served, gates)...)
-	if d.PromoteFrom != "" && allKnown && ValidEnvironment(d.PromoteFrom) && d.PromoteFrom != r.env {
-		src, err := r.promotionSource(ctx, tx, d.Name, d.PromoteFrom, ids)
+	return served, nil
+}
+
+// checkGoverned runs the rules of the environment's policy p on a
+// deployment: D7, then (unless D7 refuses) D5 from the promote_from in
+// effect, D8 and D6.
+func (r *Registry) checkGoverned(ctx context.Context, tx Tx, d Deployment, served []ServedVersion, p EnvironmentPolicy) (Problems, error) {
+	ps := CheckEnvironmentPromotion(d.Name, d.PromoteFrom, p)
+	from := EffectivePromoteFrom(d.PromoteFrom, p)
+	ids := d.Served()
+	if from != "" && !ps.HasErrors() && !slices.Contains(ids, "") && ValidEnvironment(from) && from != r.env {
+		src, err := r.promotionSource(ctx, tx, d.Name, from, ids)
 		if err != nil {
 			return nil, err
 		}
 		ps = append(ps, CheckPromotion(d.Name, r.env, served, src)...)
 	}
+	if len(p.RequiredGates) > 0 {
+		suites := map[string]ValidationSuite{}
+		for _, name := range p.RequiredGates {
+			s, err := tx.Suite(ctx, r.env, name)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			suites[name] = s
+		}
+		ps = append(ps, CheckRequiredGates(d.Name, p, served, suites)...)
+	}
+	if p.RequireApproval {
+		approvals, approved, err := r.approvalsOf(ctx, tx, served)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, CheckApprovals(d.Name, r.env, served, approvals, approved)...)
+	}
 	return ps, nil
+}
+
+// approvalsOf reads, for rule D6, the approvals of the served versions (by
+// model version id) and the approved versions of the served models whose
+// approval still holds (their artifact is the one approved).
+func (r *Registry) approvalsOf(ctx context.Context, tx Tx, served []ServedVersion) (map[string]Approval, []Approval, error) {
+	approvals := map[string]Approval{}
+	var approved []Approval
+	seen := map[string]bool{}
+	for _, s := range served {
+		if s.Version == nil {
+			continue
+		}
+		a, err := tx.Approval(ctx, r.env, s.Version.Model, s.Version.Version)
+		switch {
+		case err == nil:
+			approvals[s.ID] = a
+		case !isNotFound(err):
+			return nil, nil, err
+		}
+		if seen[s.Version.Model] {
+			continue
+		}
+		seen[s.Version.Model] = true
+		all, err := tx.Approvals(ctx, r.env, s.Version.Model)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, a := range all {
+			if a.Status != ApprovalApproved {
+				continue
+			}
+			model, version, err := ParseModelVersionID(a.ModelVersionID)
+			if err != nil {
+				continue
+			}
+			mv, err := tx.ModelVersion(ctx, r.env, model, version)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if ApprovalMatches(a, mv) {
+				approved = append(approved, a)
+			}
+		}
+	}
+	return approvals, approved, nil
 }
 
 // gatesOf reads the model suites (release gates) of the served models.
@@ -234,8 +329,8 @@ func (r *Registry) checkDeploymentErr(ctx context.Context, tx Tx, d Deployment) 
 	return ps.Err()
 }
 
-// DeleteDeployment deletes a deployment. Deleting one that is already gone
-// succeeds.
+// DeleteDeployment deletes a deployment, unless its environment is
+// protected (D9). Deleting one that is already gone succeeds.
 func (r *Registry) DeleteDeployment(ctx context.Context, name string, opts ...WriteOption) error {
 	return r.deleteObject(ctx, opts, Ref{Kind: KindDeployment, ID: name},
 		func(tx Tx) (any, int64, error) {

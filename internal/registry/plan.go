@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -32,7 +33,7 @@ type RunPlan struct {
 	env string
 	// objects holds the planned content of created and changed objects:
 	// FeatureGroup, FeatureVersion, Model, ModelVersion, Deployment,
-	// ValidationSuite, ModelAlias or Approval values.
+	// ValidationSuite, ModelAlias, Approval or EnvironmentPolicy values.
 	objects map[objectKey]any
 	// leaving maps an object the plan deletes or replaces to true when it
 	// is replaced.
@@ -66,7 +67,9 @@ func NewRunPlan(env string) *RunPlan {
 
 // Put records the planned content of an object the plan creates or
 // changes. obj is a FeatureGroup, FeatureVersion, Model, ModelVersion,
-// Deployment, ValidationSuite, ModelAlias or Approval; its id must be known.
+// Deployment, ValidationSuite, ModelAlias, Approval or EnvironmentPolicy;
+// its id must be known. Environment policies are global: one planned here
+// is seen by the checks of every environment.
 func (p *RunPlan) Put(obj any) {
 	if p == nil {
 		return
@@ -98,6 +101,8 @@ func refOf(obj any) (Ref, bool) {
 		return Ref{Kind: KindModelAlias, ID: o.ID()}, true
 	case Approval:
 		return Ref{Kind: KindApproval, ID: o.ID()}, true
+	case EnvironmentPolicy:
+		return Ref{Kind: KindEnvironment, ID: o.ID()}, true
 	}
 	return Ref{}, false
 }
@@ -248,6 +253,43 @@ func (t plannedTx) Approval(ctx context.Context, env, model string, version int6
 	}
 	planned.ArtifactURI, planned.ArtifactDigest = v.ArtifactURI, v.ArtifactDigest
 	return planned, nil
+}
+
+func (t plannedTx) Suite(ctx context.Context, env, name string) (ValidationSuite, error) {
+	s, err := t.Tx.Suite(ctx, env, name)
+	return plannedOr(t, env, KindSuite, name, s, err)
+}
+
+// Environment reads a policy, or the one this plan writes when the
+// registry holds none. Policies are global: whatever the environment.
+func (t plannedTx) Environment(ctx context.Context, name string) (EnvironmentPolicy, error) {
+	p, err := t.Tx.Environment(ctx, name)
+	return plannedOr(t, t.plan.env, KindEnvironment, name, p, err)
+}
+
+// Environments lists the policies as this plan leaves them: those it
+// writes replace the registry's.
+func (t plannedTx) Environments(ctx context.Context) ([]EnvironmentPolicy, error) {
+	stored, err := t.Tx.Environments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]EnvironmentPolicy{}
+	for _, p := range stored {
+		byName[p.Name] = p
+	}
+	t.plan.mu.Lock()
+	for k, o := range t.plan.objects {
+		if p, ok := o.(EnvironmentPolicy); ok && k.Kind == KindEnvironment {
+			byName[p.Name] = p
+		}
+	}
+	t.plan.mu.Unlock()
+	out := make([]EnvironmentPolicy, 0, len(byName))
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		out = append(out, byName[name])
+	}
+	return out, nil
 }
 
 // Planning returns a Registry whose plan-time checks (Check*Plan) also see

@@ -106,6 +106,9 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string {
+	if e.Kind == KindEnvironment {
+		return fmt.Sprintf("environment %q has no policy in the registry", e.ID)
+	}
 	return fmt.Sprintf("%s %q does not exist in environment %q", e.Kind, e.ID, e.Environment)
 }
 

@@ -91,10 +91,17 @@ func (r *Registry) Location() string { return r.location }
 // environment, the configuration points at the wrong registry or
 // environment; when the environment was written, someone deleted them.
 func (r *Registry) NeverWritten(ctx context.Context) (bool, error) {
+	return r.NeverWrittenIn(ctx, r.env)
+}
+
+// NeverWrittenIn is NeverWritten for environment env, which need not be
+// this Registry's: an environment's policy, written from any environment,
+// lives in the environment it governs.
+func (r *Registry) NeverWrittenIn(ctx context.Context, env string) (bool, error) {
 	var written bool
 	err := r.view(ctx, "never written", func(tx Tx) error {
 		var err error
-		written, err = tx.Written(ctx, r.env)
+		written, err = tx.Written(ctx, env)
 		return err
 	})
 	return !written, err
@@ -110,13 +117,20 @@ func (r *Registry) timestamp() time.Time { return r.now().UTC().Truncate(time.Se
 // change fn reports. fn returns the object before and after (nil on create
 // and delete respectively).
 func (r *Registry) write(ctx context.Context, kind Kind, id, action string, fn func(Tx) (before, after any, err error)) error {
+	return r.writeIn(ctx, r.env, kind, id, action, fn)
+}
+
+// writeIn is write in environment env: the transaction holds env's store
+// lock and the audit row is recorded in env. Environment policies are
+// written so, in the environment they govern.
+func (r *Registry) writeIn(ctx context.Context, env string, kind Kind, id, action string, fn func(Tx) (before, after any, err error)) error {
 	start := time.Now()
-	err := r.store.Update(ctx, r.env, func(tx Tx) error {
+	err := r.store.Update(ctx, env, func(tx Tx) error {
 		before, after, err := fn(tx)
 		if err != nil {
 			return err
 		}
-		rec := AuditRecord{Environment: r.env, Kind: kind, ObjectID: id, Action: action, At: r.timestamp(), Actor: r.actor}
+		rec := AuditRecord{Environment: env, Kind: kind, ObjectID: id, Action: action, At: r.timestamp(), Actor: r.actor}
 		if rec.Before, err = auditJSON(before); err != nil {
 			return err
 		}
@@ -125,7 +139,7 @@ func (r *Registry) write(ctx context.Context, kind Kind, id, action string, fn f
 		}
 		return tx.AppendAudit(ctx, rec)
 	})
-	r.log.Debug("registry write", "environment", r.env, "kind", string(kind), "id", id, "action", action,
+	r.log.Debug("registry write", "environment", env, "kind", string(kind), "id", id, "action", action,
 		"duration", time.Since(start).String(), "error", errString(err))
 	return err
 }

@@ -433,24 +433,35 @@ func CheckGates(deployment string, served []ServedVersion, suites []ValidationSu
 			if suite.Model != s.Version.Model {
 				continue
 			}
-			for _, e := range suite.Expectations {
-				o := EvaluateGate(suite.Name, e, *s.Version)
-				if o.Passed {
-					continue
-				}
-				detail := gateFailure(deployment, s.ID, o)
-				if e.EffectiveSeverity() == SeverityNameWarning {
-					ps.warnf("D3", servedPath(i), "Release gate fails (warning)", "%s", detail)
-				} else {
-					ps.errorf("D3", servedPath(i), "Release gate fails", "%s", detail)
-				}
-			}
+			ps = append(ps, gateProblems("D3", "Release gate fails", deployment, i, s, suite,
+				"release gate "+suite.Name, "or change the gate in validation suite "+suite.Name)...)
 		}
 	}
 	return ps
 }
 
-func gateFailure(deployment, mv string, o GateOutcome) string {
+// gateProblems evaluates every expectation of a model suite on the i-th
+// served version: a failure refuses under rule, or warns when its severity
+// is warning. gate names the suite in the message and fix is the way out
+// besides serving another version.
+func gateProblems(rule, summary, deployment string, i int, s ServedVersion, suite ValidationSuite, gate, fix string) Problems {
+	var ps Problems
+	for _, e := range suite.Expectations {
+		o := EvaluateGate(suite.Name, e, *s.Version)
+		if o.Passed {
+			continue
+		}
+		detail := gateFailure(deployment, s.ID, o, gate, fix)
+		if e.EffectiveSeverity() == SeverityNameWarning {
+			ps.warnf(rule, servedPath(i), summary+" (warning)", "%s", detail)
+		} else {
+			ps.errorf(rule, servedPath(i), summary, "%s", detail)
+		}
+	}
+	return ps
+}
+
+func gateFailure(deployment, mv string, o GateOutcome, gate, fix string) string {
 	e := o.Expectation
 	var want string
 	switch e.Type {
@@ -462,9 +473,9 @@ func gateFailure(deployment, mv string, o GateOutcome) string {
 		want = "between " + e.MinValue + " and " + e.MaxValue
 	}
 	if !o.HasValue {
-		return fmt.Sprintf("deployment %s -> model version %s: release gate %s expects metric %s to be %s, but %s has no metric %s. Record it in the model version's metrics, or serve a version that has it",
-			nameOrNew(deployment), mv, o.Suite, e.Metric, want, mv, e.Metric)
+		return fmt.Sprintf("deployment %s -> model version %s: %s expects metric %s to be %s, but %s has no metric %s. Record it in the model version's metrics, or serve a version that has it",
+			nameOrNew(deployment), mv, gate, e.Metric, want, mv, e.Metric)
 	}
-	return fmt.Sprintf("deployment %s -> model version %s: release gate %s expects %s to be %s, but %s has %s = %s. Serve a model version that passes the gate, or change the gate in validation suite %s",
-		nameOrNew(deployment), mv, o.Suite, e.Metric, want, mv, e.Metric, strconv.FormatFloat(o.Value, 'g', -1, 64), o.Suite)
+	return fmt.Sprintf("deployment %s -> model version %s: %s expects %s to be %s, but %s has %s = %s. Serve a model version that passes the gate, %s",
+		nameOrNew(deployment), mv, gate, e.Metric, want, mv, e.Metric, strconv.FormatFloat(o.Value, 'g', -1, 64), fix)
 }

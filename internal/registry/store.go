@@ -61,6 +61,8 @@ type Tx interface {
 	DeleteModelVersion(ctx context.Context, env, model string, version int64, revision int64) error
 
 	Deployment(ctx context.Context, env, name string) (Deployment, error)
+	// Deployments lists the deployments of env, sorted by name.
+	Deployments(ctx context.Context, env string) ([]Deployment, error)
 	// DeploymentsServing lists the names of the deployments that serve a
 	// model version, as main version or canary, sorted.
 	DeploymentsServing(ctx context.Context, env, modelVersionID string) ([]string, error)

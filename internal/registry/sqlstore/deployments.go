@@ -12,15 +12,19 @@ func (t *tx) Deployment(ctx context.Context, env, name string) (registry.Deploym
 	if t.missing("deployments") {
 		return registry.Deployment{}, &registry.NotFoundError{Kind: registry.KindDeployment, ID: name, Environment: env}
 	}
+	d, err := scanDeployment(t.queryRow(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE environment = ? AND name = ?`, env, name))
+	return d, notFound(err, registry.KindDeployment, name, env)
+}
+
+func scanDeployment(row interface{ Scan(...any) error }) (registry.Deployment, error) {
 	var (
 		d                        registry.Deployment
 		canary, created, updated string
 		percent                  int64
 	)
-	err := t.queryRow(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE environment = ? AND name = ?`, env, name).
-		Scan(&d.Name, &d.ModelVersion, &canary, &percent, &d.Replicas.Min, &d.Replicas.Max, &d.PromoteFrom, &created, &updated, &d.Revision)
+	err := row.Scan(&d.Name, &d.ModelVersion, &canary, &percent, &d.Replicas.Min, &d.Replicas.Max, &d.PromoteFrom, &created, &updated, &d.Revision)
 	if err != nil {
-		return d, notFound(err, registry.KindDeployment, name, env)
+		return d, err
 	}
 	if canary != "" {
 		d.Canary = &registry.Canary{ModelVersion: canary, Percent: percent}
@@ -30,6 +34,26 @@ func (t *tx) Deployment(ctx context.Context, env, name string) (registry.Deploym
 	}
 	d.UpdatedAt, err = parseTime(updated)
 	return d, err
+}
+
+func (t *tx) Deployments(ctx context.Context, env string) ([]registry.Deployment, error) {
+	if t.missing("deployments") {
+		return nil, nil
+	}
+	rows, err := t.query(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE environment = ? ORDER BY name`, env)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out []registry.Deployment
+	for rows.Next() {
+		d, err := scanDeployment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 func (t *tx) DeploymentsServing(ctx context.Context, env, modelVersionID string) ([]string, error) {

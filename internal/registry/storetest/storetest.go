@@ -70,6 +70,7 @@ func Run(t *testing.T, open Open) {
 		{"ValidationSuites", testSuites},
 		{"ModelAliases", testModelAliases},
 		{"Approvals", testApprovals},
+		{"EnvironmentPolicies", testEnvironmentPolicies},
 		{"TxNotFound", testTxNotFound},
 		{"TxStaleRevisions", testTxStaleRevisions},
 		{"TxRollback", testTxRollback},
@@ -567,6 +568,18 @@ func testDeployments(t *testing.T, open Open) {
 	equal(t, "serving fraud/2", serving("fraud/2"), []string{"fraud-canary"})
 	equal(t, "serving fraud/3 (canary)", serving("fraud/3"), []string{"fraud-canary"})
 	equal(t, "serving fraud/1", serving("fraud/1"), []string{"fraud-scoring"})
+	var listed []string
+	must(t, "list", f.store.View(ctx, func(tx registry.Tx) error {
+		all, err := tx.Deployments(ctx, "dev")
+		for _, d := range all {
+			listed = append(listed, d.Name)
+			if d.Name == "fraud-canary" {
+				equal(t, "listed", d, want)
+			}
+		}
+		return err
+	}))
+	equal(t, "deployments of dev", listed, []string{"fraud-canary", "fraud-scoring"})
 
 	// Promote the canary: no canary any more, updated_at moves.
 	f.clock.set(t0.Add(time.Hour))
