@@ -169,15 +169,16 @@ func CheckProtected(obj Ref, replace bool, p EnvironmentPolicy) Problems {
 	case KindEnvironment:
 		ps.errorf("D9", nil, "Protected environment",
 			"this plan %s the policy of environment %q, which is protected (protected = true). "+
-				"Switch protected off in an earlier apply (protected = false on mlops_environment %q), then destroy it",
+				"Switch protected off in an earlier apply (protected = false on mlops_environment %q), then destroy it.",
 			what, p.Name, p.Name)
 		return ps
 	default:
 		return ps
 	}
 	ps.errorf("D9", nil, "Protected environment",
-		"this plan %s %s in environment %q, which is protected (mlops_environment %q, protected = true): nothing that serves there may be destroyed, "+
-			"even when what serves it leaves in the same plan. Switch protected off in an earlier apply (protected = false), then apply this change",
+		"this plan %s %s in environment %q, which is protected (mlops_environment %q, protected = true): there, a deployment and a model version "+
+			"a deployment serves cannot be destroyed or replaced, even by a plan that removes both. Switch protected off in an earlier apply "+
+			"(protected = false, in the configuration that manages the environments), then apply this change.",
 		what, obj, p.Name, p.Name)
 	return ps
 }

@@ -16,12 +16,21 @@ const providerBlock = `terraform {
 provider "mlops" {}
 `
 
-// mlopsConfig is n registry objects: per 10, one feature group, four
-// feature versions of 20 features, one model, three model versions and a
-// deployment.
+// mlopsConfig is n registry objects: per 10, one feature group, two
+// feature versions of 20 features, one model, two model versions, an
+// approval of each, an alias and a deployment that serves the alias's
+// version with the other as canary. One environment policy (not counted)
+// requires approval, so that every deployment's plan checks its approvals
+// (D6) and its gates.
 func mlopsConfig(n int) string {
 	var b strings.Builder
 	b.WriteString(providerBlock)
+	b.WriteString(`
+resource "mlops_environment" "default" {
+  name             = "default"
+  require_approval = true
+}
+`)
 	for u := 0; u < n/10; u++ {
 		fmt.Fprintf(&b, `
 resource "mlops_feature_group" "g%[1]d" {
@@ -31,7 +40,7 @@ resource "mlops_feature_group" "g%[1]d" {
   tags        = { team = "team-%[2]d" }
 }
 `, u, u%7)
-		for v := 1; v <= 4; v++ {
+		for v := 1; v <= 2; v++ {
 			fmt.Fprintf(&b, `
 resource "mlops_feature_version" "g%[1]d_v%[2]d" {
   feature_group_id = mlops_feature_group.g%[1]d.id
@@ -48,23 +57,36 @@ resource "mlops_model" "m%[1]d" {
   name = "model-%[1]d"
 }
 `, u)
-		for v := 1; v <= 3; v++ {
+		for v := 1; v <= 2; v++ {
 			fmt.Fprintf(&b, `
 resource "mlops_model_version" "m%[1]d_v%[2]d" {
   model_id            = mlops_model.m%[1]d.id
   version             = %[2]d
   artifact_uri        = "s3://models/model-%[1]d/%[2]d"
+  artifact_digest     = "sha256:%064[3]x"
   feature_version_ids = [mlops_feature_version.g%[1]d_v%[2]d.id]
   inputs              = [{ feature = "f_1", type = "double" }, { feature = "f_2", type = "double" }]
   metrics             = { auc = 0.9%[2]d }
 }
-`, u, v)
+
+resource "mlops_model_version_approval" "m%[1]d_v%[2]d" {
+  model_version_id = mlops_model_version.m%[1]d_v%[2]d.id
+  status           = "approved"
+  reason           = "benchmark"
+}
+`, u, v, u*10+v)
 		}
 		fmt.Fprintf(&b, `
+resource "mlops_model_alias" "m%[1]d" {
+  model_id         = mlops_model.m%[1]d.id
+  name             = "champion"
+  model_version_id = mlops_model_version_approval.m%[1]d_v2.model_version_id
+}
+
 resource "mlops_deployment" "d%[1]d" {
   name             = "deployment-%[1]d"
-  model_version_id = mlops_model_version.m%[1]d_v3.id
-  canary           = { model_version_id = mlops_model_version.m%[1]d_v2.id, percent = 10 }
+  model_version_id = mlops_model_alias.m%[1]d.model_version_id
+  canary           = { model_version_id = mlops_model_version_approval.m%[1]d_v1.model_version_id, percent = 10 }
 }
 `, u)
 	}

@@ -12,8 +12,9 @@ import (
 )
 
 // chainRegistry is a registry holding the seed chain (transactions v1 and
-// v2, fraud v1 and v2, deployment fraud-scoring) plus `extra` unrelated
-// chains of the same shape.
+// v2, fraud v1 and v2, both approved, the alias fraud@champion, deployment
+// fraud-scoring) plus `extra` unrelated chains of the same shape, in
+// environment prod, whose policy requires approval.
 func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Store) {
 	tb.Helper()
 	ctx := context.Background()
@@ -26,6 +27,10 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = reg.Close() })
+	mustDo(tb, func() error {
+		_, err := reg.CreateEnvironment(ctx, registry.EnvironmentPolicy{Name: "prod", RequireApproval: true})
+		return err
+	})
 	for i := 0; i <= extra; i++ {
 		group, model, dep := "transactions", "fraud", "fraud-scoring"
 		if i > 0 {
@@ -54,7 +59,15 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 					Metrics: map[string]string{"auc": "0.93"}})
 				return err
 			})
+			mustDo(tb, func() error {
+				_, err := reg.CreateApproval(ctx, registry.Approval{ModelVersionID: registry.ModelVersionID(model, v), Status: registry.ApprovalApproved})
+				return err
+			})
 		}
+		mustDo(tb, func() error {
+			_, err := reg.CreateModelAlias(ctx, registry.ModelAlias{Model: model, Name: "champion", ModelVersionID: model + "/2"})
+			return err
+		})
 		mustDo(tb, func() error {
 			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Replicas: registry.DefaultReplicas})
 			return err
@@ -71,11 +84,13 @@ func mustDo(tb testing.TB, fn func() error) {
 }
 
 // TestPlanChecksCostTheChainNotTheRegistry: the plan-time checks of a
-// deployment and a model version send the same number of queries whatever
-// else the registry holds: they cost O(length of the chain).
+// deployment (with its environment's policy and approvals), a model
+// version, a feature version, an alias and an approval send the same
+// number of queries whatever else the registry holds: they cost O(length
+// of the chain).
 func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 	ctx := context.Background()
-	count := func(extra int) (deployment, modelVersion, featureVersion int64) {
+	count := func(extra int) (deployment, modelVersion, featureVersion, alias, approval int64) {
 		reg, store := chainRegistry(t, extra)
 		before := store.Queries()
 		if _, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1",
@@ -95,16 +110,28 @@ func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 			t.Fatal(err)
 		}
 		featureVersion = store.Queries() - before
+		before = store.Queries()
+		if _, err := reg.CheckModelAliasPlan(ctx, registry.ModelAlias{Model: "fraud", Name: "champion", ModelVersionID: "fraud/1"}); err != nil {
+			t.Fatal(err)
+		}
+		alias = store.Queries() - before
+		before = store.Queries()
+		if _, err := reg.CheckApprovalPlan(ctx, registry.Approval{ModelVersionID: "fraud/2", Status: registry.ApprovalRejected}); err != nil {
+			t.Fatal(err)
+		}
+		approval = store.Queries() - before
 		return
 	}
-	d1, m1, f1 := count(0)
-	d2, m2, f2 := count(200)
-	t.Logf("queries per plan-time check (alone / with 200 other chains): deployment %d/%d, model version %d/%d, feature version %d/%d", d1, d2, m1, m2, f1, f2)
-	if d1 != d2 || m1 != m2 || f1 != f2 {
-		t.Errorf("plan-time checks grow with the registry: deployment %d -> %d, model version %d -> %d, feature version %d -> %d", d1, d2, m1, m2, f1, f2)
+	d1, m1, f1, a1, p1 := count(0)
+	d2, m2, f2, a2, p2 := count(200)
+	t.Logf("queries per plan-time check (alone / with 200 other chains): deployment %d/%d, model version %d/%d, feature version %d/%d, alias %d/%d, approval %d/%d",
+		d1, d2, m1, m2, f1, f2, a1, a2, p1, p2)
+	if d1 != d2 || m1 != m2 || f1 != f2 || a1 != a2 || p1 != p2 {
+		t.Errorf("plan-time checks grow with the registry: deployment %d -> %d, model version %d -> %d, feature version %d -> %d, alias %d -> %d, approval %d -> %d",
+			d1, d2, m1, m2, f1, f2, a1, a2, p1, p2)
 	}
-	if d1 == 0 || m1 == 0 || f1 == 0 {
-		t.Errorf("no queries counted: deployment %d, model version %d, feature version %d", d1, m1, f1)
+	if d1 == 0 || m1 == 0 || f1 == 0 || a1 == 0 || p1 == 0 {
+		t.Errorf("no queries counted: deployment %d, model version %d, feature version %d, alias %d, approval %d", d1, m1, f1, a1, p1)
 	}
 }
 
