@@ -201,7 +201,7 @@ func (r *Registry) checkModelVersion(ctx context.Context, tx Tx, p ModelVersionP
 // CreateModelVersion registers a model version: the model exists and the
 // lineage holds (M1, M2).
 func (r *Registry) CreateModelVersion(ctx context.Context, v ModelVersion) (ModelVersion, error) {
-	v.FeatureVersionIDs = SortedIDs(v.FeatureVersionIDs)
+	v.FeatureVersionIDs = append([]string{}, SortedIDs(v.FeatureVersionIDs)...) // never nil, as read back
 	v.FeatureViewIDs = nilIfEmpty(SortedIDs(v.FeatureViewIDs))
 	if err := CheckModelVersion(v).Err(); err != nil {
 		return ModelVersion{}, err

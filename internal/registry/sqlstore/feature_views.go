@@ -12,7 +12,7 @@ const featureViewColumns = `name, version, sources, labels, features, schema_has
 
 func scanFeatureView(row interface{ Scan(...any) error }) (registry.FeatureView, error) {
 	var (
-		v                                      registry.FeatureView
+		v                                        registry.FeatureView
 		sources, labels, features, tags, created string
 	)
 	if err := row.Scan(&v.Name, &v.Version, &sources, &labels, &features, &v.SchemaHash, &v.Description, &tags, &created, &v.Revision); err != nil {
