@@ -85,6 +85,27 @@ func (r *Registry) Lineage(ctx context.Context, deployment string) (Lineage, err
 	return l, err
 }
 
+// FeatureViewIDs lists the ids of the feature views the served version
+// reads, and everything it reads that the environment lacks: its missing
+// feature versions, then, view by view, a missing view or the feature
+// versions it reads that are missing. Neither is nil.
+func (s ServedLineage) FeatureViewIDs() (views, missing []string) {
+	views = []string{}
+	missing = append([]string{}, s.Missing...)
+	for _, v := range s.FeatureViews {
+		views = append(views, v.ID)
+		if v.Absent {
+			missing = append(missing, v.ID)
+		}
+		for _, fv := range v.Missing {
+			if !slices.Contains(missing, fv) {
+				missing = append(missing, fv)
+			}
+		}
+	}
+	return views, missing
+}
+
 // absentFrom lists the ids that found lacks.
 func absentFrom(ids []string, found map[string]FeatureVersion) []string {
 	var missing []string

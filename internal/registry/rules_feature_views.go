@@ -42,7 +42,15 @@ func CheckFeatureView(v FeatureView) Problems {
 			"%q is not a valid feature view name: it must match %s (%s)", v.Name, NamePattern, NameRule)
 	}
 	ps = append(ps, CheckVersionNumber(v.Version)...)
-	ps = append(ps, CheckFeatureViewSourceForms(v.Sources)...)
+	return append(ps, CheckFeatureViewConfig(v)...)
+}
+
+// CheckFeatureViewConfig is what the configuration alone shows of a view's
+// sources and labels (CheckFeatureView without the name and version, which
+// may not be known yet at validate): their form, and FV1 on the output
+// names of the sources that list their features.
+func CheckFeatureViewConfig(v FeatureView) Problems {
+	ps := CheckFeatureViewSourceForms(v.Sources)
 	ps = append(ps, checkNameList(Path{"labels"}, "label", v.Labels)...)
 	_, more := viewOutputs(v, make([]*FeatureVersion, len(v.Sources)))
 	return append(ps, more...)
