@@ -255,6 +255,9 @@ func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	p.FeatureVersionIDs, p.AllFeatureVersionsKnown = knownStrings(plan.FeatureVersionIDs)
 	p.FeatureViewIDs, p.AllFeatureViewsKnown = knownStrings(plan.FeatureViewIDs)
+	// Unset is known: none of that kind.
+	p.AllFeatureVersionsKnown = p.AllFeatureVersionsKnown || plan.FeatureVersionIDs.IsNull()
+	p.AllFeatureViewsKnown = p.AllFeatureViewsKnown || plan.FeatureViewIDs.IsNull()
 	p.Inputs, p.InputsKnown = inputsFromList(ctx, plan.Inputs, &resp.Diagnostics)
 	ps, err := r.reg.CheckModelVersionPlan(ctx, p)
 	if err != nil {
