@@ -412,7 +412,7 @@ resource "mlops_model_version" "fraud_v3" {
 				PlanOnly: true,
 				Check: func(*terraform.State) error {
 					if _, err := reg.open("default").FeatureView(context.Background(), "bad", 1); !registry.IsNotFound(err) {
-						return fmt.Errorf("bad/1 in the registry: %v", err)
+						return fmt.Errorf("bad/1 in the registry: %w", err)
 					}
 					return nil
 				},
