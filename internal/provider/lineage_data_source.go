@@ -32,6 +32,7 @@ var servedAttrTypes = map[string]attr.Type{
 	"role":                types.StringType,
 	"percent":             types.Int64Type,
 	"feature_version_ids": types.ListType{ElemType: types.StringType},
+	"feature_view_ids":    types.ListType{ElemType: types.StringType},
 	"missing":             types.ListType{ElemType: types.StringType},
 }
 
@@ -42,7 +43,7 @@ func (d *lineageDataSource) Metadata(_ context.Context, req datasource.MetadataR
 func (d *lineageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The lineage of a deployment of the provider's environment: the model versions it serves, the feature " +
-			"versions they read, and a Mermaid diagram of that graph for code review. Objects the environment lacks are listed " +
+			"versions and feature views they read (and the feature versions of those views), and a Mermaid diagram of that graph for code review. Objects the environment lacks are listed " +
 			"in `missing` and drawn in red.",
 		Attributes: map[string]schema.Attribute{
 			"deployment": schema.StringAttribute{MarkdownDescription: "Name of the deployment.", Required: true},
@@ -54,8 +55,12 @@ func (d *lineageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 						"id":                  schema.StringAttribute{MarkdownDescription: "Model version id.", Computed: true},
 						"role":                schema.StringAttribute{MarkdownDescription: "`main` or `canary`.", Computed: true},
 						"percent":             schema.Int64Attribute{MarkdownDescription: "Share of the traffic it takes.", Computed: true},
-						"feature_version_ids": schema.ListAttribute{MarkdownDescription: "Feature versions it reads, sorted.", Computed: true, ElementType: types.StringType},
-						"missing":             schema.ListAttribute{MarkdownDescription: "Those of its feature versions the environment lacks (rule D2).", Computed: true, ElementType: types.StringType},
+						"feature_version_ids": schema.ListAttribute{MarkdownDescription: "Feature versions it reads directly, sorted.", Computed: true, ElementType: types.StringType},
+						"feature_view_ids":    schema.ListAttribute{MarkdownDescription: "Feature views it reads, sorted.", Computed: true, ElementType: types.StringType},
+						"missing": schema.ListAttribute{
+							MarkdownDescription: "What it reads that the environment lacks (rule D2): its feature versions, then its feature views and the feature versions they read.",
+							Computed:            true, ElementType: types.StringType,
+						},
 					},
 				},
 			},
@@ -82,11 +87,14 @@ func (d *lineageDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	for i, s := range l.Served {
 		fvs, diags := types.ListValueFrom(ctx, types.StringType, emptyIfNil(s.FeatureVersions))
 		resp.Diagnostics.Append(diags...)
-		missing, diags := types.ListValueFrom(ctx, types.StringType, emptyIfNil(s.Missing))
+		views, missingIDs := s.FeatureViewIDs()
+		viewIDs, diags := types.ListValueFrom(ctx, types.StringType, views)
+		resp.Diagnostics.Append(diags...)
+		missing, diags := types.ListValueFrom(ctx, types.StringType, missingIDs)
 		resp.Diagnostics.Append(diags...)
 		obj, diags := types.ObjectValue(servedAttrTypes, map[string]attr.Value{
 			"id": types.StringValue(s.ModelVersion), "role": types.StringValue(s.Role), "percent": types.Int64Value(s.Percent),
-			"feature_version_ids": fvs, "missing": missing,
+			"feature_version_ids": fvs, "feature_view_ids": viewIDs, "missing": missing,
 		})
 		resp.Diagnostics.Append(diags...)
 		elems[i] = obj

@@ -28,6 +28,7 @@ data "mlops_deployment" "fraud" {
 			"role":                knownvalue.StringExact(role),
 			"percent":             knownvalue.Int64Exact(percent),
 			"feature_version_ids": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(featureVersion)}),
+			"feature_view_ids":    knownvalue.ListExact([]knownvalue.Check{}),
 			"missing":             knownvalue.ListExact([]knownvalue.Check{}),
 		})
 	}

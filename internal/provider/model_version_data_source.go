@@ -31,6 +31,7 @@ type modelVersionDataModel struct {
 	ArtifactURI       types.String `tfsdk:"artifact_uri"`
 	ArtifactDigest    types.String `tfsdk:"artifact_digest"`
 	FeatureVersionIDs types.Set    `tfsdk:"feature_version_ids"`
+	FeatureViewIDs    types.Set    `tfsdk:"feature_view_ids"`
 	Inputs            types.List   `tfsdk:"inputs"`
 	Metrics           types.Map    `tfsdk:"metrics"`
 	Description       types.String `tfsdk:"description"`
@@ -67,7 +68,8 @@ func (d *modelVersionDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"id":                  schema.StringAttribute{MarkdownDescription: "The model version's id, `<model>/<version>`.", Computed: true},
 			"artifact_uri":        schema.StringAttribute{MarkdownDescription: "Where the trained artifact is.", Computed: true},
 			"artifact_digest":     schema.StringAttribute{MarkdownDescription: "Digest of the artifact.", Computed: true},
-			"feature_version_ids": schema.SetAttribute{MarkdownDescription: "Ids of the feature versions the model version reads.", Computed: true, ElementType: types.StringType},
+			"feature_version_ids": schema.SetAttribute{MarkdownDescription: "Ids of the feature versions the model version reads directly; null when it reads none.", Computed: true, ElementType: types.StringType},
+			"feature_view_ids":    schema.SetAttribute{MarkdownDescription: "Ids of the feature views the model version reads; null when it reads none.", Computed: true, ElementType: types.StringType},
 			"inputs": schema.ListNestedAttribute{
 				MarkdownDescription: "The features the model reads; null when it reads every feature of its feature versions.",
 				Computed:            true,
@@ -119,6 +121,7 @@ func (d *modelVersionDataSource) Read(ctx context.Context, req datasource.ReadRe
 		ArtifactURI:       m.ArtifactURI,
 		ArtifactDigest:    m.ArtifactDigest,
 		FeatureVersionIDs: m.FeatureVersionIDs,
+		FeatureViewIDs:    m.FeatureViewIDs,
 		Inputs:            m.Inputs,
 		Metrics:           m.Metrics,
 		Description:       m.Description,

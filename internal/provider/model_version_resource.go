@@ -43,6 +43,7 @@ type modelVersionModel struct {
 	ArtifactURI       types.String `tfsdk:"artifact_uri"`
 	ArtifactDigest    types.String `tfsdk:"artifact_digest"`
 	FeatureVersionIDs types.Set    `tfsdk:"feature_version_ids"`
+	FeatureViewIDs    types.Set    `tfsdk:"feature_view_ids"`
 	Inputs            types.List   `tfsdk:"inputs"`
 	Metrics           types.Map    `tfsdk:"metrics"`
 	Description       types.String `tfsdk:"description"`
@@ -66,9 +67,9 @@ func (r *modelVersionResource) Metadata(_ context.Context, req resource.Metadata
 
 func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A version of a model: a trained artifact and the feature versions it reads (its lineage). " +
-			"Every listed feature version must exist in the environment (rule M1; a deprecated one warns), and every input must be " +
-			"a feature of those versions, unambiguous and of the same type (rule M2). Checked at plan whenever the ids are known. " +
+		MarkdownDescription: "A version of a model: a trained artifact and the feature versions and feature views it reads (its lineage). " +
+			"Every listed feature version and feature view must exist in the environment (rule M1; a deprecated feature version warns), and every input must be " +
+			"a feature of those versions or an output feature of those views, unambiguous and of the same type (rule M2). Checked at plan whenever the ids are known. " +
 			"What the version was trained on forces a new version; metrics, description and tags change in place. " +
 			"In a protected environment (`mlops_environment`), a version that a deployment serves cannot be destroyed or replaced (rule D9).",
 		Attributes: map[string]schema.Attribute{
@@ -98,11 +99,20 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"feature_version_ids": schema.SetAttribute{
-				MarkdownDescription: "Ids of the feature versions the model version reads, at least one, usually `mlops_feature_version.<name>.id` " +
-					"or `provider::mlops::feature_version_id(group, version)`. Changing them creates a new version.",
-				Required:      true,
+				MarkdownDescription: "Ids of the feature versions the model version reads directly, usually `mlops_feature_version.<name>.id` " +
+					"or `provider::mlops::feature_version_id(group, version)`. A model version lists at least one feature version or feature view. " +
+					"Changing them creates a new version.",
+				Optional:      true,
 				ElementType:   types.StringType,
 				Validators:    []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(featureVersionIDValidator())},
+				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
+			},
+			"feature_view_ids": schema.SetAttribute{
+				MarkdownDescription: "Ids of the feature views the model version reads, usually `mlops_feature_view.<name>.id`. Its inputs may name " +
+					"their output features (`view.feature` where ambiguous), never their labels. Changing them creates a new version.",
+				Optional:      true,
+				ElementType:   types.StringType,
+				Validators:    []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(featureViewIDValidator())},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
 			},
 			"inputs": schema.ListNestedAttribute{
@@ -159,6 +169,13 @@ func (r *modelVersionResource) ValidateConfig(ctx context.Context, req resource.
 	}
 	if inputs, ok := inputsFromList(ctx, cfg.Inputs, &resp.Diagnostics); ok {
 		ps = append(ps, registry.CheckInputNames(inputs)...)
+	}
+	if cfg.FeatureVersionIDs.IsNull() && cfg.FeatureViewIDs.IsNull() {
+		id := "(new)"
+		if model, version := knownString(cfg.ModelID), cfg.Version.ValueInt64(); model != "" && version > 0 {
+			id = registry.ModelVersionID(model, version)
+		}
+		ps = append(ps, registry.CheckReadsSomething(id, true, true)...)
 	}
 	addProblems(&resp.Diagnostics, ps)
 }
@@ -222,8 +239,9 @@ func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var ignored diag.Diagnostics // unknown parts stay zero
 	mv := plan.toRegistry(ctx, &ignored)
 	obj.content = mv
-	obj.replace = replacing(req, "model_id", "version", "artifact_uri", "artifact_digest", "feature_version_ids") || inputsReplaced(ctx, req)
+	obj.replace = replacing(req, "model_id", "version", "artifact_uri", "artifact_digest", "feature_version_ids", "feature_view_ids") || inputsReplaced(ctx, req)
 	obj.reads = append(refsOf(registry.KindModel, model), refsOf(registry.KindFeatureVersion, mv.FeatureVersionIDs...)...)
+	obj.reads = append(obj.reads, refsOf(registry.KindFeatureView, mv.FeatureViewIDs...)...)
 	trackPlan(ctx, r.reg, req, resp, obj)
 	if r.reg == nil || resp.Diagnostics.HasError() {
 		return
@@ -236,6 +254,10 @@ func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 		p.Model = plan.ModelID.ValueString()
 	}
 	p.FeatureVersionIDs, p.AllFeatureVersionsKnown = knownStrings(plan.FeatureVersionIDs)
+	p.FeatureViewIDs, p.AllFeatureViewsKnown = knownStrings(plan.FeatureViewIDs)
+	// Unset is known: none of that kind.
+	p.AllFeatureVersionsKnown = p.AllFeatureVersionsKnown || plan.FeatureVersionIDs.IsNull()
+	p.AllFeatureViewsKnown = p.AllFeatureViewsKnown || plan.FeatureViewIDs.IsNull()
 	p.Inputs, p.InputsKnown = inputsFromList(ctx, plan.Inputs, &resp.Diagnostics)
 	ps, err := r.reg.CheckModelVersionPlan(ctx, p)
 	if err != nil {
@@ -247,6 +269,7 @@ func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 
 func (m modelVersionModel) toRegistry(ctx context.Context, diags *diag.Diagnostics) registry.ModelVersion {
 	ids, _ := knownStrings(m.FeatureVersionIDs)
+	views, _ := knownStrings(m.FeatureViewIDs)
 	inputs, _ := inputsFromList(ctx, m.Inputs, diags)
 	return registry.ModelVersion{
 		Model:             m.ModelID.ValueString(),
@@ -254,6 +277,7 @@ func (m modelVersionModel) toRegistry(ctx context.Context, diags *diag.Diagnosti
 		ArtifactURI:       m.ArtifactURI.ValueString(),
 		ArtifactDigest:    m.ArtifactDigest.ValueString(),
 		FeatureVersionIDs: ids,
+		FeatureViewIDs:    views,
 		Inputs:            inputs,
 		Metrics:           metricsToRegistry(m.Metrics),
 		Description:       m.Description.ValueString(),
@@ -262,25 +286,34 @@ func (m modelVersionModel) toRegistry(ctx context.Context, diags *diag.Diagnosti
 }
 
 func modelVersionFromRegistry(v registry.ModelVersion, diags *diag.Diagnostics) modelVersionModel {
-	ids := make([]attr.Value, len(v.FeatureVersionIDs))
-	for i, id := range v.FeatureVersionIDs {
-		ids[i] = types.StringValue(id)
-	}
-	set, d := types.SetValue(types.StringType, ids)
-	diags.Append(d...)
 	return modelVersionModel{
 		ID:                types.StringValue(v.ID()),
 		ModelID:           types.StringValue(v.Model),
 		Version:           newVersionValue(v.Version),
 		ArtifactURI:       types.StringValue(v.ArtifactURI),
 		ArtifactDigest:    optionalString(v.ArtifactDigest),
-		FeatureVersionIDs: set,
+		FeatureVersionIDs: idSet(v.FeatureVersionIDs, diags),
+		FeatureViewIDs:    idSet(v.FeatureViewIDs, diags),
 		Inputs:            inputsToList(v.Inputs, diags),
 		Metrics:           metricsFromRegistry(v.Metrics, diags),
 		Description:       optionalString(v.Description),
 		Tags:              tagsFromRegistry(context.Background(), v.Tags, diags),
 		CreatedAt:         types.StringValue(formatTime(v.CreatedAt)),
 	}
+}
+
+// idSet is a set of ids, null when there are none.
+func idSet(ids []string, diags *diag.Diagnostics) types.Set {
+	if len(ids) == 0 {
+		return types.SetNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(ids))
+	for i, id := range ids {
+		elems[i] = types.StringValue(id)
+	}
+	set, d := types.SetValue(types.StringType, elems)
+	diags.Append(d...)
+	return set
 }
 
 // inputsChanged requires a new version unless the inputs differ at most in

@@ -173,3 +173,7 @@ func aliasNameValidator() validator.String {
 func modelVersionIDValidator() validator.String {
 	return versionedIDValidator{what: "model version id, <model>/<version>", parse: registry.ParseModelVersionID}
 }
+
+func featureViewIDValidator() validator.String {
+	return versionedIDValidator{what: "feature view id, <view>/<version>", parse: registry.ParseFeatureViewID}
+}

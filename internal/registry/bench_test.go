@@ -56,7 +56,7 @@ func BenchmarkCheckInputs(b *testing.B) {
 	versions := []FeatureVersion{{Group: "transactions", Version: 2, Features: benchFeatures(18)}, {Group: "payments", Version: 1, Features: benchFeatures(18)}}
 	inputs := []Input{{Feature: "transactions.f_1", Type: "array<int>"}, {Feature: "payments.f_2", Type: "map<string,array<decimal(12,2)>>"}}
 	for b.Loop() {
-		if ps := CheckInputs("fraud/2", inputs, versions); ps.HasErrors() {
+		if ps := CheckInputs("fraud/2", inputs, versions, nil); ps.HasErrors() {
 			b.Fatal(ps)
 		}
 	}

@@ -74,13 +74,21 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		if err != nil {
 			return nil, err
 		}
-		deps := refs(KindModelVersion, ids)
-		for i := range deps {
-			if deps[i].ServedBy, err = tx.DeploymentsServing(ctx, r.env, deps[i].ID); err != nil {
-				return nil, err
-			}
+		deps, err := r.servedModelVersions(ctx, tx, ids)
+		if err != nil {
+			return nil, err
 		}
-		return r.withSuites(ctx, tx, obj, deps)
+		views, err := tx.FeatureViewsReading(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		return r.withSuites(ctx, tx, obj, append(deps, refs(KindFeatureView, views)...))
+	case KindFeatureView:
+		ids, err := tx.ModelVersionsReadingView(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		return r.servedModelVersions(ctx, tx, ids)
 	case KindModel:
 		versions, err := tx.ModelVersions(ctx, r.env, obj.ID)
 		if err != nil {
@@ -126,6 +134,19 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 	default:
 		return nil, fmt.Errorf("unknown object kind %q", obj.Kind)
 	}
+}
+
+// servedModelVersions returns refs to the model versions ids, each with the
+// deployments that serve it.
+func (r *Registry) servedModelVersions(ctx context.Context, tx Tx, ids []string) ([]Ref, error) {
+	deps := refs(KindModelVersion, ids)
+	for i := range deps {
+		var err error
+		if deps[i].ServedBy, err = tx.DeploymentsServing(ctx, r.env, deps[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return deps, nil
 }
 
 func refs(kind Kind, ids []string) []Ref {
@@ -257,7 +278,7 @@ func them(n int) string {
 func waysOut(obj Ref, replace bool) string {
 	var out string
 	switch {
-	case replace && (obj.Kind == KindFeatureVersion || obj.Kind == KindModelVersion):
+	case replace && (obj.Kind == KindFeatureVersion || obj.Kind == KindModelVersion || obj.Kind == KindFeatureView):
 		out = "A version is immutable once something uses it: declare a new version with the change, move the readers to it, and keep this one until nothing reads it " +
 			"(or move the readers off it in an earlier apply)."
 	case replace:

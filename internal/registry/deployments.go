@@ -178,7 +178,7 @@ func (r *Registry) gatesOf(ctx context.Context, tx Tx, served []ServedVersion) (
 
 // servedVersion looks up a model version and its feature versions.
 func (r *Registry) servedVersion(ctx context.Context, tx Tx, id string) (ServedVersion, error) {
-	s := ServedVersion{ID: id, Found: map[string]FeatureVersion{}}
+	s := ServedVersion{ID: id, Found: map[string]FeatureVersion{}, Views: map[string]FeatureView{}}
 	model, version, err := ParseModelVersionID(id)
 	if err != nil {
 		return s, nil //nolint:nilerr // a malformed id is refused by CheckDeployment, not here
@@ -191,7 +191,7 @@ func (r *Registry) servedVersion(ctx context.Context, tx Tx, id string) (ServedV
 		return s, err
 	}
 	s.Version = &mv
-	complete, err := r.presentFeatureVersions(ctx, tx, mv, s.Found)
+	complete, err := r.presentFeatureVersions(ctx, tx, mv, s.Found, s.Views)
 	if err != nil || complete {
 		return s, err
 	}
@@ -204,7 +204,7 @@ func (r *Registry) servedVersion(ctx context.Context, tx Tx, id string) (ServedV
 		if o.Version == version {
 			continue
 		}
-		ok, err := r.presentFeatureVersions(ctx, tx, o, map[string]FeatureVersion{})
+		ok, err := r.presentFeatureVersions(ctx, tx, o, map[string]FeatureVersion{}, map[string]FeatureView{})
 		if err != nil {
 			return s, err
 		}
@@ -215,11 +215,45 @@ func (r *Registry) servedVersion(ctx context.Context, tx Tx, id string) (ServedV
 	return s, nil
 }
 
-// presentFeatureVersions adds to found the feature versions of mv that exist
+// presentFeatureVersions adds to found the feature versions mv reads that
+// exist, directly or through a feature view, and to views the feature views
+// it reads that exist, and reports whether all of them do.
+func (r *Registry) presentFeatureVersions(ctx context.Context, tx Tx, mv ModelVersion, found map[string]FeatureVersion, views map[string]FeatureView) (bool, error) {
+	complete, err := r.addFeatureVersions(ctx, tx, mv.FeatureVersionIDs, found)
+	if err != nil {
+		return false, err
+	}
+	for _, viewID := range mv.FeatureViewIDs {
+		name, version, err := ParseFeatureViewID(viewID)
+		if err != nil {
+			return false, err
+		}
+		v, err := tx.FeatureView(ctx, r.env, name, version)
+		if isNotFound(err) {
+			complete = false
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		views[viewID] = v
+		ok, err := r.addFeatureVersions(ctx, tx, v.FeatureVersionIDs(), found)
+		if err != nil {
+			return false, err
+		}
+		complete = complete && ok
+	}
+	return complete, nil
+}
+
+// addFeatureVersions adds to found the feature versions of ids that exist
 // and reports whether all of them do.
-func (r *Registry) presentFeatureVersions(ctx context.Context, tx Tx, mv ModelVersion, found map[string]FeatureVersion) (bool, error) {
+func (r *Registry) addFeatureVersions(ctx context.Context, tx Tx, ids []string, found map[string]FeatureVersion) (bool, error) {
 	complete := true
-	for _, fvID := range mv.FeatureVersionIDs {
+	for _, fvID := range ids {
+		if _, ok := found[fvID]; ok {
+			continue
+		}
 		group, version, err := ParseFeatureVersionID(fvID)
 		if err != nil {
 			return false, err

@@ -24,7 +24,20 @@ type ServedLineage struct {
 	// them the environment lacks (rule D2).
 	FeatureVersions []string
 	Missing         []string
+	// FeatureViews are the feature views it reads.
+	FeatureViews []ViewLineage
 	// Absent is true when the environment lacks the model version itself.
+	Absent bool
+}
+
+// ViewLineage is one feature view a served model version reads.
+type ViewLineage struct {
+	ID string
+	// FeatureVersions are the feature versions it reads; Missing those of
+	// them the environment lacks (rule D2).
+	FeatureVersions []string
+	Missing         []string
+	// Absent is true when the environment lacks the feature view itself.
 	Absent bool
 }
 
@@ -53,10 +66,16 @@ func (r *Registry) Lineage(ctx context.Context, deployment string) (Lineage, err
 				sl.Absent = true
 			} else {
 				sl.FeatureVersions = s.Version.FeatureVersionIDs
-				for _, fv := range sl.FeatureVersions {
-					if _, ok := s.Found[fv]; !ok {
-						sl.Missing = append(sl.Missing, fv)
+				sl.Missing = absentFrom(sl.FeatureVersions, s.Found)
+				for _, viewID := range s.Version.FeatureViewIDs {
+					vl := ViewLineage{ID: viewID}
+					if v, ok := s.Views[viewID]; ok {
+						vl.FeatureVersions = v.FeatureVersionIDs()
+						vl.Missing = absentFrom(vl.FeatureVersions, s.Found)
+					} else {
+						vl.Absent = true
 					}
+					sl.FeatureViews = append(sl.FeatureViews, vl)
 				}
 			}
 			l.Served = append(l.Served, sl)
@@ -64,6 +83,38 @@ func (r *Registry) Lineage(ctx context.Context, deployment string) (Lineage, err
 		return nil
 	})
 	return l, err
+}
+
+// FeatureViewIDs lists the ids of the feature views the served version
+// reads, and everything it reads that the environment lacks: its missing
+// feature versions, then, view by view, a missing view or the feature
+// versions it reads that are missing. Neither is nil.
+func (s ServedLineage) FeatureViewIDs() (views, missing []string) {
+	views = []string{}
+	missing = append([]string{}, s.Missing...)
+	for _, v := range s.FeatureViews {
+		views = append(views, v.ID)
+		if v.Absent {
+			missing = append(missing, v.ID)
+		}
+		for _, fv := range v.Missing {
+			if !slices.Contains(missing, fv) {
+				missing = append(missing, fv)
+			}
+		}
+	}
+	return views, missing
+}
+
+// absentFrom lists the ids that found lacks.
+func absentFrom(ids []string, found map[string]FeatureVersion) []string {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := found[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	return missing
 }
 
 // Mermaid renders the lineage as a Mermaid flowchart, for a review comment
@@ -95,6 +146,17 @@ func (l Lineage) Mermaid() string {
 		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", dep, label, mv)
 		for _, fv := range s.FeatureVersions {
 			fmt.Fprintf(&b, "  %s --> %s\n", mv, node("feature version", fv, slices.Contains(s.Missing, fv)))
+		}
+		for _, v := range s.FeatureViews {
+			drawn := seen["feature_view_"+mermaidID(v.ID)]
+			view := node("feature view", v.ID, v.Absent)
+			fmt.Fprintf(&b, "  %s --> %s\n", mv, view)
+			if drawn {
+				continue // a view both served versions read: its sources are drawn
+			}
+			for _, fv := range v.FeatureVersions {
+				fmt.Fprintf(&b, "  %s --> %s\n", view, node("feature version", fv, slices.Contains(v.Missing, fv)))
+			}
 		}
 	}
 	if len(missing) > 0 {

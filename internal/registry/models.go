@@ -104,22 +104,25 @@ func (r *Registry) LatestModelVersion(ctx context.Context, model string) (ModelV
 }
 
 // ModelVersionPlan is what plan knows of a model version. Unknown parts are
-// left out: Model "" when the model id is unknown, FeatureVersionIDs holds
-// the known ids only (AllFeatureVersionsKnown says whether that is all of
-// them), Inputs are checked only when InputsKnown.
+// left out: Model "" when the model id is unknown, FeatureVersionIDs and
+// FeatureViewIDs hold the known ids only (AllFeatureVersionsKnown and
+// AllFeatureViewsKnown say whether that is all of them), Inputs are checked
+// only when InputsKnown.
 type ModelVersionPlan struct {
 	Model                   string
 	Version                 int64
 	FeatureVersionIDs       []string
 	AllFeatureVersionsKnown bool
+	FeatureViewIDs          []string
+	AllFeatureViewsKnown    bool
 	Inputs                  []Input
 	InputsKnown             bool
 }
 
 // CheckModelVersionPlan runs at plan time the checks that need the
-// registry: the model exists, M1 on every known feature version id, and M2
-// once all ids and the inputs are known. Warnings (a deprecated feature
-// version) come back as problems of SeverityWarning.
+// registry: the model exists, M1 on every known feature version and feature
+// view id, and M2 once all ids and the inputs are known. Warnings (a
+// deprecated feature version) come back as problems of SeverityWarning.
 func (r *Registry) CheckModelVersionPlan(ctx context.Context, p ModelVersionPlan) (Problems, error) {
 	var ps Problems
 	err := r.view(ctx, "plan model version", func(tx Tx) error {
@@ -160,13 +163,37 @@ func (r *Registry) checkModelVersion(ctx context.Context, tx Tx, p ModelVersionP
 		}
 		found[fvID] = fv
 	}
+	views := make(map[string]FeatureView, len(p.FeatureViewIDs))
+	for _, viewID := range p.FeatureViewIDs {
+		name, version, err := ParseFeatureViewID(viewID)
+		if err != nil {
+			continue // refused by CheckModelVersion
+		}
+		v, err := tx.FeatureView(ctx, r.env, name, version)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v.Schema == nil {
+			known = false // planned in this run, its schema not known yet
+		}
+		views[viewID] = v
+	}
 	ps = append(ps, CheckFeatureVersionsPresent(id, r.env, p.FeatureVersionIDs, found)...)
-	if known && p.AllFeatureVersionsKnown && p.InputsKnown && len(p.Inputs) > 0 && len(found) == len(p.FeatureVersionIDs) {
+	ps = append(ps, CheckFeatureViewsPresent(id, r.env, p.FeatureViewIDs, views)...)
+	if known && p.AllFeatureVersionsKnown && p.AllFeatureViewsKnown && p.InputsKnown && len(p.Inputs) > 0 &&
+		len(found) == len(p.FeatureVersionIDs) && len(views) == len(p.FeatureViewIDs) {
 		versions := make([]FeatureVersion, 0, len(found))
 		for _, fvID := range slices.Sorted(maps.Keys(found)) {
 			versions = append(versions, found[fvID])
 		}
-		ps = append(ps, CheckInputs(id, p.Inputs, versions)...)
+		read := make([]FeatureView, 0, len(views))
+		for _, viewID := range slices.Sorted(maps.Keys(views)) {
+			read = append(read, views[viewID])
+		}
+		ps = append(ps, CheckInputs(id, p.Inputs, versions, read)...)
 	}
 	return ps, nil
 }
@@ -174,7 +201,8 @@ func (r *Registry) checkModelVersion(ctx context.Context, tx Tx, p ModelVersionP
 // CreateModelVersion registers a model version: the model exists and the
 // lineage holds (M1, M2).
 func (r *Registry) CreateModelVersion(ctx context.Context, v ModelVersion) (ModelVersion, error) {
-	v.FeatureVersionIDs = SortedIDs(v.FeatureVersionIDs)
+	v.FeatureVersionIDs = append([]string{}, SortedIDs(v.FeatureVersionIDs)...) // never nil, as read back
+	v.FeatureViewIDs = nilIfEmpty(SortedIDs(v.FeatureViewIDs))
 	if err := CheckModelVersion(v).Err(); err != nil {
 		return ModelVersion{}, err
 	}
@@ -190,6 +218,7 @@ func (r *Registry) CreateModelVersion(ctx context.Context, v ModelVersion) (Mode
 		ps, err := r.checkModelVersion(ctx, tx, ModelVersionPlan{
 			Model: v.Model, Version: v.Version,
 			FeatureVersionIDs: v.FeatureVersionIDs, AllFeatureVersionsKnown: true,
+			FeatureViewIDs: v.FeatureViewIDs, AllFeatureViewsKnown: true,
 			Inputs: v.Inputs, InputsKnown: true,
 		})
 		if err != nil {
@@ -223,10 +252,11 @@ func (r *Registry) UpdateModelVersion(ctx context.Context, v ModelVersion) (Mode
 			return nil, nil, err
 		}
 		if prior.ArtifactURI != v.ArtifactURI || prior.ArtifactDigest != v.ArtifactDigest ||
-			!slices.Equal(prior.FeatureVersionIDs, SortedIDs(v.FeatureVersionIDs)) || !InputsEquivalent(prior.Inputs, v.Inputs) {
+			!slices.Equal(prior.FeatureVersionIDs, SortedIDs(v.FeatureVersionIDs)) || !slices.Equal(prior.FeatureViewIDs, nilIfEmpty(SortedIDs(v.FeatureViewIDs))) ||
+			!InputsEquivalent(prior.Inputs, v.Inputs) {
 			var ps Problems
 			ps.errorf("", nil, "Model version cannot change in place",
-				"model version %s: its artifact, feature versions and inputs are what it was trained on and never change; register a new version instead", v.ID())
+				"model version %s: its artifact, feature versions, feature views and inputs are what it was trained on and never change; register a new version instead", v.ID())
 			return nil, nil, ps.Err()
 		}
 		out = prior

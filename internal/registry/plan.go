@@ -33,7 +33,8 @@ type RunPlan struct {
 	env string
 	// objects holds the planned content of created and changed objects:
 	// FeatureGroup, FeatureVersion, Model, ModelVersion, Deployment,
-	// ValidationSuite, ModelAlias, Approval or EnvironmentPolicy values.
+	// ValidationSuite, ModelAlias, Approval, EnvironmentPolicy or FeatureView
+	// values.
 	objects map[objectKey]any
 	// leaving maps an object the plan deletes or replaces to true when it
 	// is replaced.
@@ -67,7 +68,8 @@ func NewRunPlan(env string) *RunPlan {
 
 // Put records the planned content of an object the plan creates or
 // changes. obj is a FeatureGroup, FeatureVersion, Model, ModelVersion,
-// Deployment, ValidationSuite, ModelAlias, Approval or EnvironmentPolicy;
+// Deployment, ValidationSuite, ModelAlias, Approval, EnvironmentPolicy or
+// FeatureView;
 // its id must be known. Environment policies are global: one planned here
 // is seen by the checks of every environment.
 func (p *RunPlan) Put(obj any) {
@@ -103,6 +105,8 @@ func refOf(obj any) (Ref, bool) {
 		return Ref{Kind: KindApproval, ID: o.ID()}, true
 	case EnvironmentPolicy:
 		return Ref{Kind: KindEnvironment, ID: o.ID()}, true
+	case FeatureView:
+		return Ref{Kind: KindFeatureView, ID: o.ID()}, true
 	}
 	return Ref{}, false
 }
@@ -253,6 +257,11 @@ func (t plannedTx) Approval(ctx context.Context, env, model string, version int6
 	}
 	planned.ArtifactURI, planned.ArtifactDigest = v.ArtifactURI, v.ArtifactDigest
 	return planned, nil
+}
+
+func (t plannedTx) FeatureView(ctx context.Context, env, name string, version int64) (FeatureView, error) {
+	v, err := t.Tx.FeatureView(ctx, env, name, version)
+	return plannedOr(t, env, KindFeatureView, FeatureViewID(name, version), v, err)
 }
 
 func (t plannedTx) Suite(ctx context.Context, env, name string) (ValidationSuite, error) {

@@ -124,7 +124,8 @@ func servedPath(i int) Path {
 type ServedVersion struct {
 	ID      string
 	Version *ModelVersion             // nil when the environment lacks it
-	Found   map[string]FeatureVersion // its feature versions present in the environment, by id
+	Found   map[string]FeatureVersion // its feature versions present in the environment, by id, also those read through a view
+	Views   map[string]FeatureView    // its feature views present in the environment, by id
 	// Alternatives are versions of the same model whose feature versions
 	// all exist in the environment, for the D2 fix.
 	Alternatives []string
@@ -147,22 +148,42 @@ func CheckServed(deployment, env string, served []ServedVersion) Problems {
 				nameOrNew(deployment), s.ID, env, env)
 			continue
 		}
-		for _, fvID := range s.Version.FeatureVersionIDs {
-			fv, ok := s.Found[fvID]
-			switch {
-			case !ok:
-				fix := "deploy a model version whose feature versions exist there"
-				if len(s.Alternatives) > 0 {
-					fix += " (in " + env + ": " + strings.Join(s.Alternatives, ", ") + ")"
-				}
-				ps.errorf("D2", path, "Feature version missing for a served model",
-					"deployment %s -> model version %s -> feature version %s: feature version %s does not exist in environment %q, so the model would be served without its features. Apply feature version %s in %q first (the configuration that manages the features), or %s",
-					nameOrNew(deployment), s.ID, fvID, fvID, env, fvID, env, fix)
-			case fv.Deprecated:
-				ps.warnf("D2", path, "Served model reads a deprecated feature version",
-					"deployment %s -> model version %s -> feature version %s: feature version %s is deprecated in environment %q; plan the move to a model version trained on a newer feature version",
-					nameOrNew(deployment), s.ID, fvID, fvID, env)
+		fix := "deploy a model version whose feature versions exist there"
+		if len(s.Alternatives) > 0 {
+			fix += " (in " + env + ": " + strings.Join(s.Alternatives, ", ") + ")"
+		}
+		chain := fmt.Sprintf("deployment %s -> model version %s", nameOrNew(deployment), s.ID)
+		ps = append(ps, checkServedFeatureVersions(path, chain, env, fix, s.Version.FeatureVersionIDs, s.Found)...)
+		for _, viewID := range s.Version.FeatureViewIDs {
+			v, ok := s.Views[viewID]
+			if !ok {
+				ps.errorf("D2", path, "Feature view missing for a served model",
+					"%s -> feature view %s: feature view %s does not exist in environment %q, so the model would be served without its features. Apply feature view %s in %q first (the configuration that manages the features), or %s",
+					chain, viewID, viewID, env, viewID, env, fix)
+				continue
 			}
+			ps = append(ps, checkServedFeatureVersions(path, chain+" -> feature view "+viewID, env, fix, v.FeatureVersionIDs(), s.Found)...)
+		}
+	}
+	return ps
+}
+
+// checkServedFeatureVersions is D2 on the feature versions ids read at the
+// end of chain ("deployment a -> model version b", and "-> feature view c"
+// when read through a view).
+func checkServedFeatureVersions(path Path, chain, env, fix string, ids []string, found map[string]FeatureVersion) Problems {
+	var ps Problems
+	for _, fvID := range ids {
+		fv, ok := found[fvID]
+		switch {
+		case !ok:
+			ps.errorf("D2", path, "Feature version missing for a served model",
+				"%s -> feature version %s: feature version %s does not exist in environment %q, so the model would be served without its features. Apply feature version %s in %q first (the configuration that manages the features), or %s",
+				chain, fvID, fvID, env, fvID, env, fix)
+		case fv.Deprecated:
+			ps.warnf("D2", path, "Served model reads a deprecated feature version",
+				"%s -> feature version %s: feature version %s is deprecated in environment %q; plan the move to a model version trained on a newer feature version",
+				chain, fvID, fvID, env)
 		}
 	}
 	return ps

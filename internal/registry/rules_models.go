@@ -136,13 +136,15 @@ func CheckModelVersion(v ModelVersion) Problems {
 	ps = append(ps, CheckVersionNumber(v.Version)...)
 	ps = append(ps, CheckArtifactURI(v.ArtifactURI)...)
 	ps = append(ps, CheckArtifactDigest(v.ArtifactDigest)...)
-	if len(v.FeatureVersionIDs) == 0 {
-		ps.errorf("M1", Path{"feature_version_ids"}, "No feature versions",
-			"model version %s must list the feature versions it reads, at least one", v.ID())
-	}
+	ps = append(ps, CheckReadsSomething(v.ID(), len(v.FeatureVersionIDs) == 0, len(v.FeatureViewIDs) == 0)...)
 	for _, id := range v.FeatureVersionIDs {
 		if _, _, err := ParseFeatureVersionID(id); err != nil {
 			ps.errorf("M1", Path{"feature_version_ids"}, "Invalid feature version id", "%s", err.Error())
+		}
+	}
+	for _, id := range v.FeatureViewIDs {
+		if _, _, err := ParseFeatureViewID(id); err != nil {
+			ps.errorf("M1", Path{"feature_view_ids"}, "Invalid feature view id", "%s", err.Error())
 		}
 	}
 	if v.Inputs != nil && len(v.Inputs) == 0 {
@@ -150,6 +152,40 @@ func CheckModelVersion(v ModelVersion) Problems {
 	}
 	ps = append(ps, CheckInputNames(v.Inputs)...)
 	return append(ps, CheckMetrics(v.Metrics)...)
+}
+
+// CheckReadsSomething is the part of M1 the configuration alone shows: a
+// model version reads at least one feature version or feature view
+// (noVersions and noViews say that it lists none of either).
+func CheckReadsSomething(modelVersionID string, noVersions, noViews bool) Problems {
+	var ps Problems
+	if noVersions && noViews {
+		ps.errorf("M1", Path{"feature_version_ids"}, "No feature versions",
+			"model version %s must list what it reads: at least one feature version (feature_version_ids) or feature view (feature_view_ids)", modelVersionID)
+	}
+	return ps
+}
+
+// CheckFeatureViewsPresent is rule M1 for feature views: every feature view
+// a model version lists exists in the environment. found holds the views
+// that exist, by id.
+func CheckFeatureViewsPresent(modelVersionID, env string, ids []string, found map[string]FeatureView) Problems {
+	var ps Problems
+	for _, id := range ids {
+		if _, ok := found[id]; !ok {
+			ps.errorf("M1", Path{"feature_view_ids"}, "Feature view missing",
+				"model version %s reads feature view %s, which does not exist in environment %q. Apply feature view %s in %q first (the configuration that manages the features), or list a feature view that exists there",
+				modelVersionID, id, env, id, env)
+		}
+	}
+	return ps
+}
+
+func nilIfEmpty(ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	return ids
 }
 
 // CheckFeatureVersionsPresent is rule M1: every feature version a model
@@ -184,49 +220,72 @@ func CheckFeatureVersionNotDeprecated(v FeatureVersion, env string) Problems {
 	return ps
 }
 
-// CheckInputs is rule M2: each input is a feature of the listed versions,
-// unambiguous, and of the declared type.
-func CheckInputs(modelVersionID string, inputs []Input, versions []FeatureVersion) Problems {
+// CheckInputs is rule M2: each input is a feature of the listed feature
+// versions or an output feature of the listed feature views (not one of
+// their labels, which are not served), unambiguous, and of the declared
+// type. A view's features are qualified by the view's name
+// ("fraud_features.amount").
+func CheckInputs(modelVersionID string, inputs []Input, versions []FeatureVersion, views []FeatureView) Problems {
 	var ps Problems
 	type candidate struct {
-		fv   string
-		typ  string
-		name string
+		from  string // "feature version transactions/2"
+		where string // "transactions/2", "feature view fraud_features/1"
+		typ   string
+		name  string
+		label bool
 	}
 	byName := map[string][]candidate{}
+	add := func(qualifier, from, where string, f Feature, label bool) {
+		c := candidate{from: from, where: where, typ: f.Type, name: f.Name, label: label}
+		byName[f.Name] = append(byName[f.Name], c)
+		byName[qualifier+"."+f.Name] = append(byName[qualifier+"."+f.Name], c)
+	}
+	listed := make([]string, 0, len(versions)+len(views))
 	for _, fv := range versions {
+		listed = append(listed, fv.ID())
 		for _, f := range fv.Features {
-			c := candidate{fv: fv.ID(), typ: f.Type, name: f.Name}
-			byName[f.Name] = append(byName[f.Name], c)
-			byName[fv.Group+"."+f.Name] = append(byName[fv.Group+"."+f.Name], c)
+			add(fv.Group, "feature version "+fv.ID(), fv.ID(), f, false)
 		}
 	}
-	listed := make([]string, len(versions))
-	for i, fv := range versions {
-		listed[i] = fv.ID()
+	for _, v := range views {
+		listed = append(listed, "feature view "+v.ID())
+		for _, f := range v.Schema {
+			add(v.Name, "feature view "+v.ID(), "feature view "+v.ID(), f, slices.Contains(v.Labels, f.Name))
+		}
 	}
 	for i, in := range inputs {
 		cands := byName[in.Feature]
 		switch {
-		case len(cands) == 0:
+		case len(cands) == 0 && len(views) == 0:
 			ps.errorf("M2", Path{"inputs", i, "feature"}, "Input not found",
 				"model version %s reads input %q, which is not a feature of the listed feature versions (%s); add the feature version that has it to feature_version_ids, or fix the name",
+				modelVersionID, in.Feature, strings.Join(listed, ", "))
+		case len(cands) == 0:
+			ps.errorf("M2", Path{"inputs", i, "feature"}, "Input not found",
+				"model version %s reads input %q, which is not a feature of the listed feature versions and feature views (%s); add the feature version or feature view that has it, or fix the name",
 				modelVersionID, in.Feature, strings.Join(listed, ", "))
 		case len(cands) > 1:
 			where := make([]string, len(cands))
 			for j, c := range cands {
-				where[j] = c.fv
+				where[j] = c.where
 			}
 			fix := "write it as group.feature to say which"
+			if len(views) > 0 {
+				fix = "write it as group.feature (view.feature for a feature view's) to say which"
+			}
 			if strings.Contains(in.Feature, ".") {
 				fix = "list only one version of each feature group"
 			}
 			ps.errorf("M2", Path{"inputs", i, "feature"}, "Ambiguous input",
 				"model version %s reads input %q, which is a feature of %s: %s", modelVersionID, in.Feature, strings.Join(where, " and "), fix)
+		case cands[0].label:
+			ps.errorf("M2", Path{"inputs", i, "feature"}, "Input is a label",
+				"model version %s reads input %q, which %s declares as a training label: labels are not served. Remove it from inputs, or read a view that does not label it",
+				modelVersionID, in.Feature, cands[0].from)
 		case in.Type != "" && !FeatureTypesEqual(in.Type, cands[0].typ):
 			ps.errorf("M2", Path{"inputs", i, "type"}, "Input type mismatch",
-				"model version %s reads input %q as %s, but feature version %s declares %q as %s; change the input's type, or read a feature of that type",
-				modelVersionID, in.Feature, canonicalOrRaw(in.Type), cands[0].fv, cands[0].name, canonicalOrRaw(cands[0].typ))
+				"model version %s reads input %q as %s, but %s declares %q as %s; change the input's type, or read a feature of that type",
+				modelVersionID, in.Feature, canonicalOrRaw(in.Type), cands[0].from, cands[0].name, canonicalOrRaw(cands[0].typ))
 		}
 	}
 	return ps

@@ -104,7 +104,7 @@ func TestCheckModelVersion(t *testing.T) {
 		{"artifact URI", func(v *ModelVersion) { v.ArtifactURI = "fraud.pkl" }, errorAt("", Path{"artifact_uri"}, "Invalid artifact URI")},
 		{"artifact digest", func(v *ModelVersion) { v.ArtifactDigest = "sha256:xyz" }, errorAt("", Path{"artifact_digest"}, "Invalid artifact digest")},
 		{"no feature versions", func(v *ModelVersion) { v.FeatureVersionIDs = nil },
-			errorAt("M1", Path{"feature_version_ids"}, "No feature versions", "model version fraud/2 must list the feature versions it reads")},
+			errorAt("M1", Path{"feature_version_ids"}, "No feature versions", "model version fraud/2 must list what it reads: at least one feature version (feature_version_ids) or feature view (feature_view_ids)")},
 		{"malformed feature version id", func(v *ModelVersion) { v.FeatureVersionIDs = []string{"transactions"} },
 			errorAt("M1", Path{"feature_version_ids"}, "Invalid feature version id")},
 		{"empty inputs", func(v *ModelVersion) { v.Inputs = []Input{} },
@@ -216,7 +216,7 @@ func TestCheckInputs(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			expectProblems(t, CheckInputs("fraud/2", c.inputs, c.versions), c.want...)
+			expectProblems(t, CheckInputs("fraud/2", c.inputs, c.versions, nil), c.want...)
 		})
 	}
 }

@@ -98,6 +98,19 @@ type Tx interface {
 	UpdateEnvironment(ctx context.Context, p EnvironmentPolicy) error
 	DeleteEnvironment(ctx context.Context, name string, revision int64) error
 
+	FeatureView(ctx context.Context, env, name string, version int64) (FeatureView, error)
+	// LatestFeatureView reads the highest version of a feature view.
+	LatestFeatureView(ctx context.Context, env, name string) (FeatureView, error)
+	// FeatureViewsReading lists the ids of the feature views that read a
+	// feature version, sorted.
+	FeatureViewsReading(ctx context.Context, env, featureVersionID string) ([]string, error)
+	// ModelVersionsReadingView lists the ids of the model versions that
+	// read a feature view, sorted.
+	ModelVersionsReadingView(ctx context.Context, env, featureViewID string) ([]string, error)
+	InsertFeatureView(ctx context.Context, env string, v FeatureView) error
+	UpdateFeatureView(ctx context.Context, env string, v FeatureView) error
+	DeleteFeatureView(ctx context.Context, env, name string, version int64, revision int64) error
+
 	Suite(ctx context.Context, env, name string) (ValidationSuite, error)
 	// SuitesFor lists the suites that target a feature version or a model
 	// (by id), sorted by name.

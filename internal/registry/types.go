@@ -22,6 +22,7 @@ const (
 	KindModelAlias     Kind = "model alias"
 	KindApproval       Kind = "model version approval"
 	KindEnvironment    Kind = "environment"
+	KindFeatureView    Kind = "feature view"
 )
 
 // Ref names one object of an environment.
@@ -181,6 +182,9 @@ type ModelVersion struct {
 	ArtifactDigest string `json:"artifact_digest,omitempty"`
 	// FeatureVersionIDs are the feature versions read, sorted.
 	FeatureVersionIDs []string `json:"feature_version_ids"`
+	// FeatureViewIDs are the feature views read, sorted; a model version
+	// reads at least one feature version or feature view.
+	FeatureViewIDs []string `json:"feature_view_ids,omitempty"`
 	// Inputs nil means every feature of the listed versions.
 	Inputs []Input `json:"inputs"`
 	// Metrics hold each metric's decimal text as written, so that it reads
@@ -293,9 +297,17 @@ func ParseModelVersionID(id string) (string, int64, error) {
 	return parseVersionedID(KindModelVersion, id, "model name", ValidModelName, ModelNamePattern)
 }
 
+// ParseFeatureViewID splits "view/version".
+func ParseFeatureViewID(id string) (string, int64, error) {
+	return parseVersionedID(KindFeatureView, id, "feature view name", ValidName, NamePattern)
+}
+
 func exampleID(kind Kind) string {
-	if kind == KindModelVersion {
+	switch kind {
+	case KindModelVersion:
 		return "fraud/2"
+	case KindFeatureView:
+		return "fraud_features/1"
 	}
 	return "transactions/2"
 }
@@ -415,4 +427,57 @@ type AuditRecord struct {
 	After       string // JSON of the object after the write; "" on delete
 	At          time.Time
 	Actor       string
+}
+
+// FeatureViewSource is one source of a feature view: features of a feature
+// version, joined to the sources before it.
+type FeatureViewSource struct {
+	FeatureVersionID string `json:"feature_version_id"`
+	// Features are the names selected, in output order; nil selects every
+	// feature of the feature version, in its order.
+	Features []string `json:"features"`
+	// JoinOn are the key names the source joins on: features of this
+	// source equal to output features of the sources before it. The first
+	// source has none.
+	JoinOn []string `json:"join_on"`
+	// Prefix is put before the names of this source's output features.
+	Prefix string `json:"prefix,omitempty"`
+}
+
+// FeatureView is a versioned selection of features joined from feature
+// versions, which model versions read (Hopsworks feature views, Feast
+// feature services). Its sources and labels never change: a change is a
+// new version.
+type FeatureView struct {
+	Name    string              `json:"name"`
+	Version int64               `json:"version"`
+	Sources []FeatureViewSource `json:"sources"`
+	// Labels are output features used as training labels, not served.
+	Labels      []string          `json:"labels"`
+	Description string            `json:"description,omitempty"`
+	Tags        map[string]string `json:"tags"`
+	// Schema is the resulting features with their canonical types, in
+	// order; SchemaHash its SchemaHash. Both are computed when the view is
+	// created.
+	Schema     []Feature `json:"schema"`
+	SchemaHash string    `json:"schema_hash"`
+	CreatedAt  time.Time `json:"created_at"`
+	Revision   int64     `json:"revision"`
+}
+
+// ID is the feature view's id, "name/version".
+func (v FeatureView) ID() string { return FeatureViewID(v.Name, v.Version) }
+
+// FeatureViewID formats a feature view id.
+func FeatureViewID(name string, version int64) string {
+	return name + "/" + strconv.FormatInt(version, 10)
+}
+
+// FeatureVersionIDs lists the feature versions the view reads, sorted.
+func (v FeatureView) FeatureVersionIDs() []string {
+	ids := make([]string, len(v.Sources))
+	for i, s := range v.Sources {
+		ids[i] = s.FeatureVersionID
+	}
+	return SortedIDs(ids)
 }

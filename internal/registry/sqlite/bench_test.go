@@ -64,6 +64,16 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 				return err
 			})
 		}
+		// A view over both versions, and version 3 reading it.
+		mustDo(tb, func() error {
+			_, err := reg.CreateFeatureView(ctx, chainView(group))
+			return err
+		})
+		mustDo(tb, func() error {
+			_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: model, Version: 3, ArtifactURI: fmt.Sprintf("s3://m/%s/3", model),
+				FeatureViewIDs: []string{group + "_view/1"}, Inputs: []registry.Input{{Feature: "v1_f_1", Type: "double"}}})
+			return err
+		})
 		mustDo(tb, func() error {
 			_, err := reg.CreateModelAlias(ctx, registry.ModelAlias{Model: model, Name: "champion", ModelVersionID: model + "/2"})
 			return err
@@ -74,6 +84,15 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 		})
 	}
 	return reg, store
+}
+
+// chainView is view <group>_view/1: every feature of <group>/2 and f_1 of
+// <group>/1, as v1_f_1.
+func chainView(group string) registry.FeatureView {
+	return registry.FeatureView{Name: group + "_view", Version: 1, Sources: []registry.FeatureViewSource{
+		{FeatureVersionID: group + "/2"},
+		{FeatureVersionID: group + "/1", Features: []string{"f_1"}, JoinOn: []string{"entity_id"}, Prefix: "v1_"},
+	}}
 }
 
 func mustDo(tb testing.TB, fn func() error) {
@@ -90,48 +109,65 @@ func mustDo(tb testing.TB, fn func() error) {
 // of the chain).
 func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 	ctx := context.Background()
-	count := func(extra int) (deployment, modelVersion, featureVersion, alias, approval int64) {
+	count := func(extra int) map[string]int64 {
 		reg, store := chainRegistry(t, extra)
-		before := store.Queries()
-		if _, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1",
-			Canary: &registry.Canary{ModelVersion: "fraud/2", Percent: 10}}); err != nil {
-			t.Fatal(err)
+		n := map[string]int64{}
+		measure := func(what string, check func() error) {
+			before := store.Queries()
+			if err := check(); err != nil {
+				t.Fatal(err)
+			}
+			n[what] = store.Queries() - before
 		}
-		deployment = store.Queries() - before
-		before = store.Queries()
-		if _, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 3, FeatureVersionIDs: []string{"transactions/2"},
-			AllFeatureVersionsKnown: true, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}, InputsKnown: true}); err != nil {
-			t.Fatal(err)
-		}
-		modelVersion = store.Queries() - before
-		before = store.Queries()
-		if _, err := reg.CheckFeatureVersionPlan(ctx, registry.FeatureVersionPlan{Group: "transactions", Version: 2,
-			Features: []registry.Feature{{Name: "entity_id", Type: "string"}}}); err != nil {
-			t.Fatal(err)
-		}
-		featureVersion = store.Queries() - before
-		before = store.Queries()
-		if _, err := reg.CheckModelAliasPlan(ctx, registry.ModelAlias{Model: "fraud", Name: "champion", ModelVersionID: "fraud/1"}); err != nil {
-			t.Fatal(err)
-		}
-		alias = store.Queries() - before
-		before = store.Queries()
-		if _, err := reg.CheckApprovalPlan(ctx, registry.Approval{ModelVersionID: "fraud/2", Status: registry.ApprovalRejected}); err != nil {
-			t.Fatal(err)
-		}
-		approval = store.Queries() - before
-		return
+		measure("deployment", func() error {
+			_, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1",
+				Canary: &registry.Canary{ModelVersion: "fraud/2", Percent: 10}})
+			return err
+		})
+		measure("model version", func() error {
+			_, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 4, FeatureVersionIDs: []string{"transactions/2"},
+				AllFeatureVersionsKnown: true, AllFeatureViewsKnown: true, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}, InputsKnown: true})
+			return err
+		})
+		measure("feature version", func() error {
+			_, err := reg.CheckFeatureVersionPlan(ctx, registry.FeatureVersionPlan{Group: "transactions", Version: 2,
+				Features: []registry.Feature{{Name: "entity_id", Type: "string"}}})
+			return err
+		})
+		measure("alias", func() error {
+			_, err := reg.CheckModelAliasPlan(ctx, registry.ModelAlias{Model: "fraud", Name: "champion", ModelVersionID: "fraud/1"})
+			return err
+		})
+		measure("approval", func() error {
+			_, err := reg.CheckApprovalPlan(ctx, registry.Approval{ModelVersionID: "fraud/2", Status: registry.ApprovalRejected})
+			return err
+		})
+		measure("feature view", func() error {
+			v := chainView("transactions")
+			v.Version = 2
+			_, _, err := reg.CheckFeatureViewPlan(ctx, registry.FeatureViewPlan{View: v, Known: true})
+			return err
+		})
+		measure("model version on a view", func() error {
+			_, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 4, FeatureViewIDs: []string{"transactions_view/1"},
+				AllFeatureVersionsKnown: true, AllFeatureViewsKnown: true, Inputs: []registry.Input{{Feature: "v1_f_1", Type: "double"}}, InputsKnown: true})
+			return err
+		})
+		measure("deployment through a view", func() error {
+			_, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/3"})
+			return err
+		})
+		return n
 	}
-	d1, m1, f1, a1, p1 := count(0)
-	d2, m2, f2, a2, p2 := count(200)
-	t.Logf("queries per plan-time check (alone / with 200 other chains): deployment %d/%d, model version %d/%d, feature version %d/%d, alias %d/%d, approval %d/%d",
-		d1, d2, m1, m2, f1, f2, a1, a2, p1, p2)
-	if d1 != d2 || m1 != m2 || f1 != f2 || a1 != a2 || p1 != p2 {
-		t.Errorf("plan-time checks grow with the registry: deployment %d -> %d, model version %d -> %d, feature version %d -> %d, alias %d -> %d, approval %d -> %d",
-			d1, d2, m1, m2, f1, f2, a1, a2, p1, p2)
-	}
-	if d1 == 0 || m1 == 0 || f1 == 0 || a1 == 0 || p1 == 0 {
-		t.Errorf("no queries counted: deployment %d, model version %d, feature version %d, alias %d, approval %d", d1, m1, f1, a1, p1)
+	alone, crowded := count(0), count(200)
+	t.Logf("queries per plan-time check (alone / with 200 other chains): %v / %v", alone, crowded)
+	for what, n := range alone {
+		if crowded[what] != n {
+			t.Errorf("the plan-time check of a %s grows with the registry: %d -> %d queries", what, n, crowded[what])
+		}
+		if n == 0 {
+			t.Errorf("no queries counted for the plan-time check of a %s", what)
+		}
 	}
 }
 

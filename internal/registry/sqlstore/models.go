@@ -114,7 +114,10 @@ func (t *tx) ModelVersion(ctx context.Context, env, model string, version int64)
 	if err != nil {
 		return v, notFound(err, registry.KindModelVersion, registry.ModelVersionID(model, version), env)
 	}
-	return v, t.featureVersionIDs(ctx, env, &v)
+	if err := t.featureVersionIDs(ctx, env, &v); err != nil {
+		return v, err
+	}
+	return v, t.featureViewIDs(ctx, env, &v)
 }
 
 func (t *tx) ModelVersions(ctx context.Context, env, model string) ([]registry.ModelVersion, error) {
@@ -139,6 +142,9 @@ func (t *tx) ModelVersions(ctx context.Context, env, model string) ([]registry.M
 	}
 	for i := range out {
 		if err := t.featureVersionIDs(ctx, env, &out[i]); err != nil {
+			return nil, err
+		}
+		if err := t.featureViewIDs(ctx, env, &out[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -203,7 +209,7 @@ func (t *tx) InsertModelVersion(ctx context.Context, env string, v registry.Mode
 			return err
 		}
 	}
-	return nil
+	return t.insertModelVersionViews(ctx, env, v)
 }
 
 func (t *tx) UpdateModelVersion(ctx context.Context, env string, v registry.ModelVersion) error {
@@ -220,6 +226,11 @@ func (t *tx) UpdateModelVersion(ctx context.Context, env string, v registry.Mode
 func (t *tx) DeleteModelVersion(ctx context.Context, env, model string, version, revision int64) error {
 	if _, err := t.exec(ctx, `DELETE FROM model_version_features WHERE environment = ? AND model = ? AND version = ?`, env, model, version); err != nil {
 		return err
+	}
+	if !t.missing("model_version_views") {
+		if _, err := t.exec(ctx, `DELETE FROM model_version_views WHERE environment = ? AND model = ? AND version = ?`, env, model, version); err != nil {
+			return err
+		}
 	}
 	res, err := t.exec(ctx, `DELETE FROM model_versions WHERE environment = ? AND model = ? AND version = ? AND revision = ?`, env, model, version, revision)
 	return changedOne(res, err, registry.KindModelVersion, registry.ModelVersionID(model, version), env)
