@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
+	"github.com/mlops-tf/terraform-provider-mlops/internal/testutil/kservecrd"
 )
 
 // kserveVersions are fraud/1 (transactions/1) and fraud/2 (transactions/2,
@@ -100,8 +101,8 @@ func TestInferenceServiceRendering(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(is.YAML), &back); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := jsonValue(back)
-	b, _ := jsonValue(is.Manifest)
+	a, _ := kservecrd.JSONValue(back)
+	b, _ := kservecrd.JSONValue(is.Manifest)
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("yaml does not read back as the manifest:\n%s", is.YAML)
 	}
@@ -147,14 +148,14 @@ func TestInferenceServiceMatchesKServeCRD(t *testing.T) {
 		if ps.HasErrors() {
 			t.Fatalf("%s: %+v", name, ps)
 		}
-		if err := validateInferenceService(t, is.Manifest); err != nil {
+		if err := kservecrd.Validate(t, is.Manifest); err != nil {
 			t.Errorf("%s: the manifest does not match KServe's CRD: %v", name, err)
 		}
 		var fromYAML any
 		if err := yaml.Unmarshal([]byte(is.YAML), &fromYAML); err != nil {
 			t.Fatal(err)
 		}
-		if err := validateInferenceService(t, fromYAML); err != nil {
+		if err := kservecrd.Validate(t, fromYAML); err != nil {
 			t.Errorf("%s: the yaml does not match KServe's CRD: %v", name, err)
 		}
 	}
@@ -174,7 +175,7 @@ func TestInferenceServiceMatchesKServeCRD(t *testing.T) {
 		m := deepCopy(good.Manifest)
 		predictor := m["spec"].(map[string]any)["predictor"].(map[string]any)
 		spoil(predictor, predictor["model"].(map[string]any))
-		if err := validateInferenceService(t, m); err == nil {
+		if err := kservecrd.Validate(t, m); err == nil {
 			t.Errorf("%s: KServe's CRD accepts it", name)
 		}
 	}

@@ -1,4 +1,10 @@
-package registry_test
+// Package kservecrd validates KServe InferenceService manifests in tests,
+// against the CRD of a KServe release read from KServe's own Go module,
+// which `go mod download` brings (from the Go module proxy the first time,
+// then from the module cache). The module is not a dependency of this one:
+// go.mod and go.sum do not name it, and nothing is downloaded at build
+// time.
+package kservecrd
 
 import (
 	"bytes"
@@ -27,13 +33,13 @@ var kserveSchema = struct {
 	err    string
 }{}
 
-// inferenceServiceSchema is the OpenAPI v3 schema of the v1beta1
+// schemaOf is the OpenAPI v3 schema of the v1beta1
 // InferenceService of kserveModule, made strict: an object schema that
 // lists its properties and does not say otherwise refuses any other
 // property (as kubeconform -strict and kubectl's field validation do; the
 // API server would silently drop a misspelled field). The module comes
 // through `go mod download` (the Go module proxy, then the module cache).
-func inferenceServiceSchema(t *testing.T) *jsonschema.Schema {
+func schemaOf(t testing.TB) *jsonschema.Schema {
 	t.Helper()
 	kserveSchema.once.Do(func() {
 		kserveSchema.schema, kserveSchema.err = loadInferenceServiceSchema(t.TempDir())
@@ -84,7 +90,7 @@ func loadInferenceServiceSchema(dir string) (*jsonschema.Schema, string) {
 		return nil, kserveCRDPath + " has no v1beta1 schema"
 	}
 	strict(schema)
-	doc, err := jsonValue(schema)
+	doc, err := JSONValue(schema)
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -127,9 +133,9 @@ func strict(s any) {
 	}
 }
 
-// jsonValue turns a decoded YAML or Go value into what encoding/json
+// JSONValue turns a decoded YAML or Go value into what encoding/json
 // decodes, which jsonschema validates.
-func jsonValue(v any) (any, error) {
+func JSONValue(v any) (any, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -137,12 +143,24 @@ func jsonValue(v any) (any, error) {
 	return jsonschema.UnmarshalJSON(bytes.NewReader(b))
 }
 
-// validateInferenceService validates a manifest against the CRD's schema.
-func validateInferenceService(t *testing.T, manifest any) error {
+// Validate validates a manifest (a decoded YAML or JSON document, or maps
+// of Go values) against the InferenceService schema of KServe's CRD,
+// strict: a field the schema does not list fails.
+func Validate(t testing.TB, manifest any) error {
 	t.Helper()
-	doc, err := jsonValue(manifest)
+	doc, err := JSONValue(manifest)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return inferenceServiceSchema(t).Validate(doc)
+	return schemaOf(t).Validate(doc)
+}
+
+// ValidateYAML is Validate on a YAML document.
+func ValidateYAML(t testing.TB, doc string) error {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal([]byte(doc), &v); err != nil {
+		return err
+	}
+	return Validate(t, v)
 }
