@@ -75,7 +75,7 @@ func TestAccKServeInferenceServiceDataSource(t *testing.T) {
 						"mlops-tf/canary-model-version":           knownvalue.StringExact("fraud.2"),
 						"feature-version.mlops-tf/transactions.1": knownvalue.StringExact("true"),
 						"feature-version.mlops-tf/transactions.2": knownvalue.StringExact("true"),
-						"team":                                    knownvalue.StringExact("risk"),
+						"team": knownvalue.StringExact("risk"),
 					})),
 					statecheck.ExpectKnownValue(kserveAddr, manifest("metadata", "annotations", "mlops-tf/model-version"), knownvalue.StringExact("fraud/1")),
 					statecheck.ExpectKnownValue(kserveAddr, manifest("metadata", "annotations", "serving.kserve.io/deploymentMode"), knownvalue.StringExact("Serverless")),
