@@ -179,11 +179,13 @@ func RenderInferenceService(env string, d Deployment, versions map[string]ModelV
 		},
 		"spec": map[string]any{"predictor": predictor},
 	}
-	out, err := yaml.Marshal(manifest)
-	if err != nil {
+	var out strings.Builder
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2) // as Kubernetes' own manifests
+	if err := enc.Encode(manifest); err != nil {
 		return InferenceService{}, ps, fmt.Errorf("rendering the InferenceService of deployment %s: %w", d.Name, err)
 	}
-	return InferenceService{Manifest: manifest, YAML: string(out)}, ps, nil
+	return InferenceService{Manifest: manifest, YAML: out.String()}, ps, enc.Close()
 }
 
 // kserveMetadata is the lineage as labels (label-safe, for selectors) and
