@@ -63,7 +63,7 @@ func (d *kserveInferenceServiceDataSource) Metadata(_ context.Context, req datas
 func (d *kserveInferenceServiceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders a deployment of the provider's environment as a KServe `" + registry.KServeAPIVersion + "` `" +
-			registry.KServeKind + "`, for the kubernetes provider's `kubernetes_manifest` (`manifest`) or for `kubectl apply` (`yaml`). " +
+			registry.KServeKind + "`, for the kubernetes provider's `kubernetes_manifest` (`manifest`) or for `kubectl apply` (`yaml`).\n\n" +
 			"`storageUri` is the served version's `artifact_uri`; with a canary it is the canary's, with `canaryTrafficPercent` its " +
 			"percent: KServe gives that share to the latest revision and the rest to the previous one, the main version. " +
 			"`minReplicas` and `maxReplicas` are the deployment's replicas; labels and annotations name the deployment, the environment, " +

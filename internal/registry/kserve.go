@@ -284,7 +284,7 @@ func ValidLabelValue(v string) bool { return len(v) <= 63 && labelValueRE.MatchS
 func ValidLabelKey(k string) bool {
 	prefix, name, found := strings.Cut(k, "/")
 	if !found {
-		prefix, name = "", k
+		name = k
 	} else if prefix == "" || len(prefix) > 253 || !dns1123SubdomainRE.MatchString(prefix) {
 		return false
 	}

@@ -113,19 +113,19 @@ func TestInferenceServiceRendering(t *testing.T) {
 	// Without a canary: the main version's artifact, no canaryTrafficPercent
 	// (removing it is how KServe promotes the latest revision).
 	is, _ = render(t, serving("fraud/2", "", 0), registry.KServeSpec{Namespace: "fraud", ModelFormat: "xgboost"})
-	predictor := is.Manifest["spec"].(map[string]any)["predictor"].(map[string]any)
+	predictor := sub(t, is.Manifest, "spec", "predictor")
 	if _, ok := predictor["canaryTrafficPercent"]; ok {
 		t.Errorf("canaryTrafficPercent without a canary: %v", predictor)
 	}
-	model := predictor["model"].(map[string]any)
+	model := sub(t, predictor, "model")
 	if model["storageUri"] != "s3://models/fraud/2" || len(model) != 2 {
 		t.Errorf("model without runtime and resources: %v", model)
 	}
-	labels := is.Manifest["metadata"].(map[string]any)["labels"].(map[string]any)
+	labels := sub(t, is.Manifest, "metadata", "labels")
 	if _, ok := labels["mlops-tf/canary-model-version"]; ok || labels["mlops-tf/model-version"] != "fraud.2" {
 		t.Errorf("labels without a canary: %v", labels)
 	}
-	if is.Manifest["metadata"].(map[string]any)["annotations"].(map[string]any)["mlops-tf/artifact-digest"] != digestA {
+	if sub(t, is.Manifest, "metadata", "annotations")["mlops-tf/artifact-digest"] != digestA {
 		t.Errorf("no artifact digest annotation: %v", is.Manifest["metadata"])
 	}
 }
@@ -169,16 +169,29 @@ func TestInferenceServiceMatchesKServeCRD(t *testing.T) {
 		"string canary percent":       func(p, _ map[string]any) { p["canaryTrafficPercent"] = "10" },
 		"model format without a name": func(_, m map[string]any) { m["modelFormat"] = map[string]any{"version": "1"} },
 		"quantity not a quantity": func(_, m map[string]any) {
-			m["resources"].(map[string]any)["limits"] = map[string]any{"memory": "2 GB"}
+			sub(t, m, "resources")["limits"] = map[string]any{"memory": "2 GB"}
 		},
 	} {
 		m := deepCopy(good.Manifest)
-		predictor := m["spec"].(map[string]any)["predictor"].(map[string]any)
-		spoil(predictor, predictor["model"].(map[string]any))
+		predictor := sub(t, m, "spec", "predictor")
+		spoil(predictor, sub(t, predictor, "model"))
 		if err := kservecrd.Validate(t, m); err == nil {
 			t.Errorf("%s: KServe's CRD accepts it", name)
 		}
 	}
+}
+
+// sub is the map at keys under m.
+func sub(t *testing.T, m map[string]any, keys ...string) map[string]any {
+	t.Helper()
+	for _, k := range keys {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			t.Fatalf("no map at %q in %v", k, m)
+		}
+		m = next
+	}
+	return m
 }
 
 func deepCopy(m map[string]any) map[string]any {
