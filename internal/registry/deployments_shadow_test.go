@@ -166,3 +166,30 @@ func TestDeploymentShadowGoesWithTheDeployment(t *testing.T) {
 		t.Errorf("fraud/1 still held by a deleted deployment's shadow: %v", err)
 	}
 }
+
+// TestDeploymentShadowProtected: in a protected environment, the shadowed
+// model version is a served one (D9), and the policy's approval applies to
+// it (D6).
+func TestDeploymentShadowProtected(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	prod := e.registry(t, "prod")
+	seedServing(t, prod)
+	mustDeploy(t, prod, shadowing("fraud/2", "", "fraud/1", 5))
+	writePolicy(t, e, registry.EnvironmentPolicy{Name: "prod", Protected: true, RequireApproval: true})
+
+	ps, err := prod.CheckProtectedPlan(ctx, registry.Ref{Kind: registry.KindModelVersion, ID: "fraud/1"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oneProblem(t, ps, "D9", registry.SeverityError, nil, `this plan destroys model version "fraud/1" (served by deployment fraud-scoring)`)
+
+	ps = planProblems(t, prod, shadowing("fraud/2", "", "fraud/1", 5))
+	var shadowD6 bool
+	for _, p := range ps {
+		shadowD6 = shadowD6 || p.Rule == "D6" && reflect.DeepEqual(p.Path, shadowPath) && strings.Contains(p.Detail, "fraud/1 has no approval in prod")
+	}
+	if !shadowD6 {
+		t.Errorf("no D6 for the unapproved shadow: %+v", ps)
+	}
+}
