@@ -38,6 +38,14 @@ func (d *deploymentDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 					"percent":          schema.Int64Attribute{MarkdownDescription: "Share of the traffic the canary takes.", Computed: true},
 				},
 			},
+			"shadow": schema.SingleNestedAttribute{
+				MarkdownDescription: "The shadow, if any: a model version that receives a copy of a sample of the requests, its answers discarded.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"model_version_id": schema.StringAttribute{MarkdownDescription: "Id of the shadow model version.", Computed: true},
+					"sample_percent":   schema.Int64Attribute{MarkdownDescription: "Share of the requests copied to the shadow.", Computed: true},
+				},
+			},
 			"replicas": schema.SingleNestedAttribute{
 				MarkdownDescription: "Replica bounds.",
 				Computed:            true,

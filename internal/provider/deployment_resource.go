@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,6 +37,7 @@ type deploymentModel struct {
 	Name           types.String `tfsdk:"name"`
 	ModelVersionID types.String `tfsdk:"model_version_id"`
 	Canary         types.Object `tfsdk:"canary"`
+	Shadow         types.Object `tfsdk:"shadow"`
 	Replicas       types.Object `tfsdk:"replicas"`
 	PromoteFrom    types.String `tfsdk:"promote_from"`
 	Status         types.String `tfsdk:"status"`
@@ -47,6 +49,11 @@ type canaryModel struct {
 	Percent        types.Int64  `tfsdk:"percent"`
 }
 
+type shadowModel struct {
+	ModelVersionID types.String `tfsdk:"model_version_id"`
+	SamplePercent  types.Int64  `tfsdk:"sample_percent"`
+}
+
 type replicasModel struct {
 	Min types.Int64 `tfsdk:"min"`
 	Max types.Int64 `tfsdk:"max"`
@@ -54,6 +61,7 @@ type replicasModel struct {
 
 var (
 	canaryAttrTypes   = map[string]attr.Type{"model_version_id": types.StringType, "percent": types.Int64Type}
+	shadowAttrTypes   = map[string]attr.Type{"model_version_id": types.StringType, "sample_percent": types.Int64Type}
 	replicasAttrTypes = map[string]attr.Type{"min": types.Int64Type, "max": types.Int64Type}
 )
 
@@ -63,9 +71,9 @@ func (r *deploymentResource) Metadata(_ context.Context, req resource.MetadataRe
 
 func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A deployment: serves a model version, optionally with a canary, in the provider's environment. " +
+		MarkdownDescription: "A deployment: serves a model version, optionally with a canary and a shadow, in the provider's environment. " +
 			"Plan refuses a deployment whose model version the environment lacks (rule D1) or that reads a feature version the " +
-			"environment lacks (rule D2), a bad canary (rule D4), and a promotion of what the `promote_from` environment does not " +
+			"environment lacks (rule D2), a served version (main, canary or shadow) failing its model's release gates (rule D3), a bad canary or shadow (rule D4), and a promotion of what the `promote_from` environment does not " +
 			"serve (rule D5). The policy of the environment (`mlops_environment`) adds its rules: approved versions only (rule D6), " +
 			"promotion from the environment's `promote_from` (rule D7), its required gates (rule D8), and in a protected environment no " +
 			"destroy or replacement (rule D9). Changing what it serves is an in-place update, so upgrades and rollbacks are reviewed as one diff.",
@@ -92,6 +100,23 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"percent": schema.Int64Attribute{
 						MarkdownDescription: "Share of the traffic the canary takes, 1 to 99.",
 						Required:            true,
+					},
+				},
+			},
+			"shadow": schema.SingleNestedAttribute{
+				MarkdownDescription: "A version of the same model that receives a copy of a sample of the requests; its answers are " +
+					"discarded, so it takes no share of the traffic and `status` does not change. It is served like the main version: " +
+					"rules D1 to D3 and the environment's policy (D6, D8) apply to it, and its model version cannot be deleted while it is shadowed (F2).",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"model_version_id": schema.StringAttribute{
+						MarkdownDescription: "Id of the shadow model version: a version of the same model, neither the main version nor the canary.",
+						Required:            true,
+					},
+					"sample_percent": schema.Int64Attribute{
+						MarkdownDescription: "Share of the requests copied to the shadow, " + strconv.Itoa(registry.MinShadowPercent) + " to " +
+							strconv.Itoa(registry.MaxShadowPercent) + " (100 copies every request).",
+						Required: true,
 					},
 				},
 			},
@@ -125,7 +150,7 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 }
 
 // ValidateConfig runs the checks the configuration alone shows, on what is
-// known: name, ids, canary (D4), replicas and promote_from.
+// known: name, ids, canary and shadow (D4), replicas and promote_from.
 func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg deploymentModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -141,6 +166,10 @@ func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.Va
 	}
 	if c, ok := objectAs[canaryModel](ctx, cfg.Canary, &resp.Diagnostics); ok {
 		ps = append(ps, registry.CheckCanary(cfg.Name.ValueString(), knownString(cfg.ModelVersionID), knownString(c.ModelVersionID), knownInt64(c.Percent))...)
+	}
+	if sh, ok := objectAs[shadowModel](ctx, cfg.Shadow, &resp.Diagnostics); ok {
+		ps = append(ps, registry.CheckShadow(cfg.Name.ValueString(), knownString(cfg.ModelVersionID), canaryID(ctx, cfg.Canary),
+			knownString(sh.ModelVersionID), knownInt64(sh.SamplePercent))...)
 	}
 	if rep, ok := objectAs[replicasModel](ctx, cfg.Replicas, &resp.Diagnostics); ok {
 		ps = append(ps, registry.CheckReplicas(knownInt64(rep.Min), knownInt64(rep.Max))...)
@@ -212,8 +241,8 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !req.State.Raw.IsNull() {
 		var state deploymentModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Canary.Equal(plan.Canary) && state.PromoteFrom.Equal(plan.PromoteFrom) &&
-			state.Replicas.Equal(plan.Replicas) {
+		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Canary.Equal(plan.Canary) && state.Shadow.Equal(plan.Shadow) &&
+			state.PromoteFrom.Equal(plan.PromoteFrom) && state.Replicas.Equal(plan.Replicas) {
 			return // no write: nothing to check
 		}
 		// Any other change is a write, which runs every rule again (a
@@ -230,11 +259,19 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	} else if c, ok := objectAs[canaryModel](ctx, plan.Canary, &resp.Diagnostics); ok {
 		d.Canary = &registry.Canary{ModelVersion: knownString(c.ModelVersionID), Percent: c.Percent.ValueInt64()}
 	}
+	if plan.Shadow.IsUnknown() {
+		d.Shadow = &registry.Shadow{}
+	} else if sh, ok := objectAs[shadowModel](ctx, plan.Shadow, &resp.Diagnostics); ok {
+		d.Shadow = &registry.Shadow{ModelVersion: knownString(sh.ModelVersionID), SamplePercent: sh.SamplePercent.ValueInt64()}
+	}
 	// Values known only now (ids of existing objects) get the checks that
 	// validate could not run on them.
 	var ps registry.Problems
 	if d.Canary != nil {
 		ps = registry.CheckCanary(d.Name, d.ModelVersion, d.Canary.ModelVersion, nil)
+	}
+	if d.Shadow != nil {
+		ps = append(ps, registry.CheckShadow(d.Name, d.ModelVersion, canaryID(ctx, plan.Canary), d.Shadow.ModelVersion, nil)...)
 	}
 	ps = append(ps, registry.CheckPromoteFrom(d.Name, d.PromoteFrom, r.reg.Environment())...)
 	more, err := r.reg.CheckDeploymentPlan(ctx, d)
@@ -255,10 +292,23 @@ func (m deploymentModel) toRegistry(ctx context.Context, diags *diag.Diagnostics
 	if c, ok := objectAs[canaryModel](ctx, m.Canary, diags); ok {
 		d.Canary = &registry.Canary{ModelVersion: c.ModelVersionID.ValueString(), Percent: c.Percent.ValueInt64()}
 	}
+	if sh, ok := objectAs[shadowModel](ctx, m.Shadow, diags); ok {
+		d.Shadow = &registry.Shadow{ModelVersion: sh.ModelVersionID.ValueString(), SamplePercent: sh.SamplePercent.ValueInt64()}
+	}
 	if rep, ok := objectAs[replicasModel](ctx, m.Replicas, diags); ok {
 		d.Replicas = registry.Replicas{Min: rep.Min.ValueInt64(), Max: rep.Max.ValueInt64()}
 	}
 	return d
+}
+
+// canaryID is the model version id of a canary object, "" when there is
+// none or it is not known yet.
+func canaryID(ctx context.Context, canary types.Object) string {
+	var ignored diag.Diagnostics
+	if c, ok := objectAs[canaryModel](ctx, canary, &ignored); ok {
+		return knownString(c.ModelVersionID)
+	}
+	return ""
 }
 
 func deploymentFromRegistry(d registry.Deployment) deploymentModel {
@@ -268,11 +318,18 @@ func deploymentFromRegistry(d registry.Deployment) deploymentModel {
 			"model_version_id": types.StringValue(d.Canary.ModelVersion), "percent": types.Int64Value(d.Canary.Percent),
 		})
 	}
+	shadow := types.ObjectNull(shadowAttrTypes)
+	if d.Shadow != nil {
+		shadow = types.ObjectValueMust(shadowAttrTypes, map[string]attr.Value{
+			"model_version_id": types.StringValue(d.Shadow.ModelVersion), "sample_percent": types.Int64Value(d.Shadow.SamplePercent),
+		})
+	}
 	return deploymentModel{
 		ID:             types.StringValue(d.ID()),
 		Name:           types.StringValue(d.Name),
 		ModelVersionID: types.StringValue(d.ModelVersion),
 		Canary:         canary,
+		Shadow:         shadow,
 		Replicas: types.ObjectValueMust(replicasAttrTypes, map[string]attr.Value{
 			"min": types.Int64Value(d.Replicas.Min), "max": types.Int64Value(d.Replicas.Max),
 		}),

@@ -53,8 +53,8 @@ func (d *lineageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"id":                  schema.StringAttribute{MarkdownDescription: "Model version id.", Computed: true},
-						"role":                schema.StringAttribute{MarkdownDescription: "`main` or `canary`.", Computed: true},
-						"percent":             schema.Int64Attribute{MarkdownDescription: "Share of the traffic it takes.", Computed: true},
+						"role":                schema.StringAttribute{MarkdownDescription: "`main`, `canary` or `shadow`.", Computed: true},
+						"percent":             schema.Int64Attribute{MarkdownDescription: "Share of the traffic it takes; for the shadow, the share of the requests copied to it (its answers are discarded).", Computed: true},
 						"feature_version_ids": schema.ListAttribute{MarkdownDescription: "Feature versions it reads directly, sorted.", Computed: true, ElementType: types.StringType},
 						"feature_view_ids":    schema.ListAttribute{MarkdownDescription: "Feature views it reads, sorted.", Computed: true, ElementType: types.StringType},
 						"missing": schema.ListAttribute{

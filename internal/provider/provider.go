@@ -217,6 +217,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewValidationSuiteDataSource,
 		NewDatasetValidationDataSource,
 		NewAuditDataSource,
+		NewKServeInferenceServiceDataSource,
 	}
 }
 

@@ -35,7 +35,7 @@ func (r *Registry) CheckDeploymentPlan(ctx context.Context, d Deployment) (Probl
 
 // checkDeployment is shared by plan and write.
 func (r *Registry) checkDeployment(ctx context.Context, tx Tx, d Deployment) (Problems, error) {
-	served, err := r.servedVersions(ctx, tx, d.Served())
+	served, err := r.servedVersions(ctx, tx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -53,19 +53,21 @@ func (r *Registry) checkDeployment(ctx context.Context, tx Tx, d Deployment) (Pr
 	return append(ps, governed...), err
 }
 
-// servedVersions looks up the model versions of ids; an id not known yet
-// ("") gives an empty ServedVersion.
-func (r *Registry) servedVersions(ctx context.Context, tx Tx, ids []string) ([]ServedVersion, error) {
+// servedVersions looks up the model versions d serves (main, canary,
+// shadow); an id not known yet ("") gives a ServedVersion with only its
+// role.
+func (r *Registry) servedVersions(ctx context.Context, tx Tx, d Deployment) ([]ServedVersion, error) {
+	ids, roles := d.Served(), d.ServedRoles()
 	served := make([]ServedVersion, 0, len(ids))
-	for _, id := range ids {
-		if id == "" {
-			served = append(served, ServedVersion{})
-			continue
+	for i, id := range ids {
+		s := ServedVersion{}
+		if id != "" {
+			var err error
+			if s, err = r.servedVersion(ctx, tx, id); err != nil {
+				return nil, err
+			}
 		}
-		s, err := r.servedVersion(ctx, tx, id)
-		if err != nil {
-			return nil, err
-		}
+		s.Role = roles[i]
 		served = append(served, s)
 	}
 	return served, nil

@@ -74,7 +74,7 @@ func (r *Registry) policyWarnings(ctx context.Context, tx Tx, p EnvironmentPolic
 	in.env, in.run = p.Name, nil
 	var ps Problems
 	for _, d := range deployments {
-		served, err := in.servedVersions(ctx, tx, d.Served())
+		served, err := in.servedVersions(ctx, tx, d)
 		if err != nil {
 			return nil, err
 		}

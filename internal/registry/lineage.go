@@ -18,8 +18,8 @@ type Lineage struct {
 // ServedLineage is one served model version.
 type ServedLineage struct {
 	ModelVersion string
-	Role         string // "main" or "canary"
-	Percent      int64  // share of the traffic
+	Role         string // RoleMain, RoleCanary or RoleShadow
+	Percent      int64  // share of the traffic; for the shadow, of the requests copied to it
 	// FeatureVersions are the feature versions it reads; Missing those of
 	// them the environment lacks (rule D2).
 	FeatureVersions []string
@@ -50,13 +50,18 @@ func (r *Registry) Lineage(ctx context.Context, deployment string) (Lineage, err
 			return err
 		}
 		l.Deployment = d
+		roles := d.ServedRoles()
 		for i, id := range d.Served() {
-			sl := ServedLineage{ModelVersion: id, Role: "main", Percent: 100}
-			if d.Canary != nil {
-				sl.Percent = 100 - d.Canary.Percent
-			}
-			if i == 1 {
-				sl.Role, sl.Percent = "canary", d.Canary.Percent
+			sl := ServedLineage{ModelVersion: id, Role: roles[i], Percent: 100}
+			switch roles[i] {
+			case RoleMain:
+				if d.Canary != nil {
+					sl.Percent = 100 - d.Canary.Percent
+				}
+			case RoleCanary:
+				sl.Percent = d.Canary.Percent
+			case RoleShadow:
+				sl.Percent = d.Shadow.SamplePercent
 			}
 			s, err := r.servedVersion(ctx, tx, id)
 			if err != nil {
@@ -140,10 +145,14 @@ func (l Lineage) Mermaid() string {
 	for _, s := range l.Served {
 		mv := node("model version", s.ModelVersion, s.Absent)
 		label := fmt.Sprintf("%d%%", s.Percent)
-		if s.Role == "canary" {
-			label = "canary " + label
+		if s.Role != RoleMain {
+			label = s.Role + " " + label
 		}
-		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", dep, label, mv)
+		if s.Role == RoleShadow { // a copy of the traffic: dotted
+			fmt.Fprintf(&b, "  %s -. \"%s\" .-> %s\n", dep, label, mv)
+		} else {
+			fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", dep, label, mv)
+		}
 		for _, fv := range s.FeatureVersions {
 			fmt.Fprintf(&b, "  %s --> %s\n", mv, node("feature version", fv, slices.Contains(s.Missing, fv)))
 		}

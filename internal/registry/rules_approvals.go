@@ -120,7 +120,7 @@ func artifactOf(uri, digest string) string {
 // as the fix.
 func CheckApprovals(deployment, env string, served []ServedVersion, approvals map[string]Approval, approved []Approval) Problems {
 	var ps Problems
-	for i, s := range served {
+	for _, s := range served {
 		if s.Version == nil {
 			continue
 		}
@@ -137,7 +137,7 @@ func CheckApprovals(deployment, env string, served []ServedVersion, approvals ma
 		default:
 			continue
 		}
-		ps.errorf("D6", servedPath(i), "Model version not approved",
+		ps.errorf("D6", servedPath(s.Role), "Model version not approved",
 			"deployment %s -> model version %s: %s, and environment %q requires approval (require_approval). "+
 				"Approve it with mlops_model_version_approval in the configuration that approves models%s",
 			nameOrNew(deployment), s.ID, problem, env, approvedFix(s.Version.Model, s.ID, approved))

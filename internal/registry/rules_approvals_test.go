@@ -96,7 +96,7 @@ func TestCheckApprovals(t *testing.T) {
 	served := func(vs ...*ModelVersion) []ServedVersion {
 		out := make([]ServedVersion, len(vs))
 		for i, v := range vs {
-			out[i] = ServedVersion{ID: v.ID(), Version: v}
+			out[i] = ServedVersion{ID: v.ID(), Role: servedRoles[i], Version: v}
 		}
 		return out
 	}
@@ -151,6 +151,9 @@ func TestCheckApprovals(t *testing.T) {
 				errorAt("D6", Path{"canary", "model_version_id"}, "Model version not approved", "fraud/3 has no approval"),
 			}},
 		{"canary approved too", served(v1, v3), byID(approved1, approved3), nil, nil},
+		{"shadow without approval", served(v1, v3, v2), byID(approved1, approved3), nil,
+			[]want{errorAt("D6", Path{"shadow", "model_version_id"}, "Model version not approved",
+				"deployment fraud-scoring -> model version fraud/2: fraud/2 has no approval in prod")}},
 		{"missing and unknown versions are other rules'", []ServedVersion{{ID: "fraud/9"}, {}}, nil, nil, nil},
 	}
 	for _, tc := range tests {

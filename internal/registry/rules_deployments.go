@@ -7,18 +7,25 @@ import (
 )
 
 // This file holds the checks of deployments: the input checks, D1 (served
-// model versions exist), D2 (their feature versions exist), D4 (canary) and
-// D5 (promotion). D2 is the check the provider exists for.
+// model versions exist), D2 (their feature versions exist), D4 (canary and
+// shadow) and D5 (promotion). D2 is the check the provider exists for.
 
 // CheckDeployment checks what the configuration alone shows, D4 among
 // them; env is the provider's environment. The provider runs the parts at
 // validate time on what is known (CheckDeploymentName, CheckCanary,
-// CheckReplicas, CheckPromoteFrom); every write runs them all.
+// CheckShadow, CheckReplicas, CheckPromoteFrom); every write runs them all.
 func CheckDeployment(d Deployment, env string) Problems {
 	ps := CheckDeploymentName(d.Name)
 	ps = append(ps, CheckModelVersionRef(Path{"model_version_id"}, "D1", d.ModelVersion)...)
 	if d.Canary != nil {
 		ps = append(ps, CheckCanary(d.Name, d.ModelVersion, d.Canary.ModelVersion, &d.Canary.Percent)...)
+	}
+	if d.Shadow != nil {
+		canary := ""
+		if d.Canary != nil {
+			canary = d.Canary.ModelVersion
+		}
+		ps = append(ps, CheckShadow(d.Name, d.ModelVersion, canary, d.Shadow.ModelVersion, &d.Shadow.SamplePercent)...)
 	}
 	ps = append(ps, CheckReplicas(&d.Replicas.Min, &d.Replicas.Max)...)
 	return append(ps, CheckPromoteFrom(d.Name, d.PromoteFrom, env)...)
@@ -83,6 +90,54 @@ func CheckCanary(deployment, main, canary string, percent *int64) Problems {
 	return ps
 }
 
+// Shadow sample bounds (rule D4). A shadow receives a copy of the requests
+// it samples and takes no share of the traffic, so 100 (a copy of every
+// request) is meaningful.
+const (
+	MinShadowPercent = 1
+	MaxShadowPercent = 100
+)
+
+// CheckShadow is rule D4 for a shadow: it samples 1..100 percent of the
+// requests, is a version of the main version's model, and is neither the
+// main version nor the canary. Ids not known yet are "" (canary "" also
+// when there is none), a percent not known yet nil.
+func CheckShadow(deployment, main, canary, shadow string, percent *int64) Problems {
+	var ps Problems
+	if percent != nil && (*percent < MinShadowPercent || *percent > MaxShadowPercent) {
+		ps.errorf("D4", Path{"shadow", "sample_percent"}, "Invalid shadow sample percent",
+			"shadow sample_percent must be between %d and %d, got %d: it is the share of the requests copied to the shadow (100 copies every request); 0 means no shadow (remove the shadow)",
+			MinShadowPercent, MaxShadowPercent, *percent)
+	}
+	if shadow == "" {
+		return ps
+	}
+	shadowModel, _, err := ParseModelVersionID(shadow)
+	if err != nil {
+		ps.errorf("D4", Path{"shadow", "model_version_id"}, "Invalid model version id", "%s", err.Error())
+		return ps
+	}
+	switch shadow {
+	case main:
+		ps.errorf("D4", Path{"shadow", "model_version_id"}, "Shadow equals the main version",
+			"the shadow of deployment %s is model version %s, which the deployment already serves; a shadow is a different version of the same model, neither the main version nor the canary", nameOrNew(deployment), shadow)
+		return ps
+	case canary:
+		ps.errorf("D4", Path{"shadow", "model_version_id"}, "Shadow equals the canary",
+			"the shadow of deployment %s is model version %s, which is already its canary; a shadow is a different version of the same model, neither the main version nor the canary", nameOrNew(deployment), shadow)
+		return ps
+	}
+	if main == "" {
+		return ps
+	}
+	if mainModel, _, err := ParseModelVersionID(main); err == nil && shadowModel != mainModel {
+		ps.errorf("D4", Path{"shadow", "model_version_id"}, "Shadow of another model",
+			"deployment %s serves model %q, but its shadow %s is a version of model %q; a shadow is a different version of the same model (register the challenger as a new version of %q)",
+			nameOrNew(deployment), mainModel, shadow, shadowModel, mainModel)
+	}
+	return ps
+}
+
 // CheckReplicas checks replica bounds; nil is not known yet.
 func CheckReplicas(minimum, maximum *int64) Problems {
 	var ps Problems
@@ -111,18 +166,23 @@ func CheckPromoteFrom(deployment, from, env string) Problems {
 	return ps
 }
 
-// servedPath is the attribute that names the i-th served model version.
-func servedPath(i int) Path {
-	if i == 0 {
-		return Path{"model_version_id"}
+// servedPath is the attribute that names the served model version of a
+// role.
+func servedPath(role string) Path {
+	switch role {
+	case RoleCanary:
+		return Path{"canary", "model_version_id"}
+	case RoleShadow:
+		return Path{"shadow", "model_version_id"}
 	}
-	return Path{"canary", "model_version_id"}
+	return Path{"model_version_id"}
 }
 
 // ServedVersion is what the registry holds for one model version a
 // deployment would serve.
 type ServedVersion struct {
 	ID      string
+	Role    string                    // RoleMain (also ""), RoleCanary or RoleShadow
 	Version *ModelVersion             // nil when the environment lacks it
 	Found   map[string]FeatureVersion // its feature versions present in the environment, by id, also those read through a view
 	Views   map[string]FeatureView    // its feature views present in the environment, by id
@@ -134,11 +194,12 @@ type ServedVersion struct {
 // CheckServed is rules D1 and D2 for a deployment: each served model
 // version exists in the environment (D1) and so does each feature version
 // it reads (D2; a deprecated one warns). served holds the main version,
-// then the canary; one with ID "" is not known yet and skipped.
+// then the canary and the shadow; one with ID "" is not known yet and
+// skipped.
 func CheckServed(deployment, env string, served []ServedVersion) Problems {
 	var ps Problems
-	for i, s := range served {
-		path := servedPath(i)
+	for _, s := range served {
+		path := servedPath(s.Role)
 		if s.ID == "" {
 			continue
 		}
@@ -210,12 +271,12 @@ func CheckPromotion(deployment, env string, served []ServedVersion, src Promotio
 		return ps
 	}
 	servedThere := src.Deployment.Served()
-	for i, s := range served {
+	for _, s := range served {
 		if s.ID == "" {
 			continue
 		}
 		if !slices.Contains(servedThere, s.ID) {
-			ps.errorf("D5", servedPath(i), "Model version not promoted",
+			ps.errorf("D5", servedPath(s.Role), "Model version not promoted",
 				"deployment %s would serve model version %s in environment %q, but deployment %s in %q serves %s, not %s; promote %s through %q first, or serve what %q serves",
 				nameOrNew(deployment), s.ID, env, nameOrNew(deployment), src.Environment, strings.Join(servedThere, " and "), s.ID, s.ID, src.Environment, src.Environment)
 			continue
@@ -225,7 +286,7 @@ func CheckPromotion(deployment, env string, served []ServedVersion, src Promotio
 			continue // D1 reports a missing version here; one missing there cannot be served there
 		}
 		if there.ArtifactURI != s.Version.ArtifactURI || there.ArtifactDigest != s.Version.ArtifactDigest {
-			ps.errorf("D5", servedPath(i), "Different artifact",
+			ps.errorf("D5", servedPath(s.Role), "Different artifact",
 				"model version %s is %s in environment %q but %s in %q, where it was validated; the same version must be the same artifact: register it here with the artifact promoted from %q",
 				s.ID, artifact(*s.Version), env, artifact(there), src.Environment, src.Environment)
 		}

@@ -12,6 +12,10 @@ import (
 func int64p(n int64) *int64 { return &n }
 
 // TestCheckServed is rules D1 and D2.
+// servedRoles are the roles of the served versions of a deployment with a
+// canary and a shadow, in the order of Deployment.Served.
+var servedRoles = []string{RoleMain, RoleCanary, RoleShadow}
+
 func TestCheckServed(t *testing.T) {
 	fraud2 := ModelVersion{Model: "fraud", Version: 2, FeatureVersionIDs: []string{"payments/1", "transactions/2"}}
 	fraud1 := ModelVersion{Model: "fraud", Version: 1, FeatureVersionIDs: []string{"transactions/1"}}
@@ -37,8 +41,13 @@ func TestCheckServed(t *testing.T) {
 		{"all present", "fraud-scoring", []ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: both}}, nil},
 		{"nothing known yet", "fraud-scoring", []ServedVersion{{}, {}}, nil},
 		{"main missing", "fraud-scoring", []ServedVersion{{ID: "fraud/9"}}, []want{modelMissing(main, "fraud/9")}},
-		{"canary missing", "fraud-scoring", []ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: both}, {ID: "fraud/7"}},
+		{"canary missing", "fraud-scoring", []ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: both}, {ID: "fraud/7", Role: RoleCanary}},
 			[]want{modelMissing(canary, "fraud/7")}},
+		{"shadow missing", "fraud-scoring", []ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: both}, {ID: "fraud/7", Role: RoleShadow}},
+			[]want{modelMissing(Path{"shadow", "model_version_id"}, "fraud/7")}},
+		{"the shadow's feature versions", "fraud-scoring",
+			[]ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: both}, {ID: "fraud/1", Role: RoleShadow, Version: &fraud1, Found: both}},
+			[]want{fvMissing(Path{"shadow", "model_version_id"}, "model version fraud/1 -> feature version transactions/1", "transactions/1")}},
 		{"canary not known yet", "fraud-scoring", []ServedVersion{{ID: "fraud/9"}, {}}, []want{modelMissing(main, "fraud/9")}},
 		{"a missing version is not also D2", "fraud-scoring", []ServedVersion{{ID: "fraud/9", Found: map[string]FeatureVersion{}}},
 			[]want{modelMissing(main, "fraud/9")}},
@@ -55,7 +64,7 @@ func TestCheckServed(t *testing.T) {
 				fvMissing(main, "model version fraud/2 -> feature version transactions/2", "transactions/2"),
 			}},
 		{"the canary's feature versions", "fraud-scoring",
-			[]ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: both}, {ID: "fraud/1", Version: &fraud1, Found: both}},
+			[]ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: both}, {ID: "fraud/1", Role: RoleCanary, Version: &fraud1, Found: both}},
 			[]want{fvMissing(canary, "model version fraud/1 -> feature version transactions/1", "transactions/1")}},
 		{"deprecated feature version warns", "fraud-scoring", []ServedVersion{{ID: "fraud/2", Version: &fraud2, Found: deprecated}},
 			[]want{warningAt("D2", main, "Served model reads a deprecated feature version",
@@ -186,7 +195,7 @@ func TestCheckPromotion(t *testing.T) {
 	served := func(vs ...ModelVersion) []ServedVersion {
 		out := make([]ServedVersion, len(vs))
 		for i := range vs {
-			out[i] = ServedVersion{ID: vs[i].ID(), Version: &vs[i]}
+			out[i] = ServedVersion{ID: vs[i].ID(), Role: servedRoles[i], Version: &vs[i]}
 		}
 		return out
 	}

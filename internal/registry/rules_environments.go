@@ -135,13 +135,13 @@ func CheckRequiredGates(deployment string, p EnvironmentPolicy, served []ServedV
 		case suite.Revision == 0:
 			continue
 		}
-		for i, s := range served {
+		for _, s := range served {
 			if s.Version == nil || s.Version.Model == suite.Model {
 				continue
 			}
 			gate := fmt.Sprintf("gate %s, required in environment %q,", name, p.Name)
 			fix := fmt.Sprintf("or change the gate in validation suite %s or the required_gates of environment %q", name, p.Name)
-			ps = append(ps, gateProblems("D8", "Required gate fails", deployment, i, s, suite, gate, fix)...)
+			ps = append(ps, gateProblems("D8", "Required gate fails", deployment, s, suite, gate, fix)...)
 		}
 	}
 	return ps

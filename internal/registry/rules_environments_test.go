@@ -80,7 +80,7 @@ func TestCheckRequiredGates(t *testing.T) {
 	served := func(vs ...ModelVersion) []ServedVersion {
 		out := make([]ServedVersion, len(vs))
 		for i, v := range vs {
-			out[i] = ServedVersion{ID: v.ID(), Version: &v}
+			out[i] = ServedVersion{ID: v.ID(), Role: servedRoles[i], Version: &v}
 		}
 		return out
 	}
@@ -107,6 +107,9 @@ func TestCheckRequiredGates(t *testing.T) {
 		{"the canary fails, a metric missing", served(fraud2, churn1),
 			map[string]ValidationSuite{"prod-release": gate("prod-release", "platform", atLeast("latency_ms", "10", ""))},
 			[]want{errorAt("D8", Path{"canary", "model_version_id"}, "Required gate fails", "model version churn/1", "churn/1 has no metric latency_ms")}},
+		{"the shadow fails", []ServedVersion{served(fraud2)[0], {ID: churn1.ID(), Role: RoleShadow, Version: &churn1}},
+			map[string]ValidationSuite{"prod-release": gate("prod-release", "platform", atLeast("auc", "0.85", ""))},
+			[]want{errorAt("D8", Path{"shadow", "model_version_id"}, "Required gate fails", "model version churn/1", "churn/1 has auc = 0.8")}},
 		{"a suite of the served model is D3's", served(fraud2), map[string]ValidationSuite{"prod-release": gate("prod-release", "fraud", atLeast("auc", "0.95", ""))}, nil},
 		{"a suite this plan creates is checked at apply", served(fraud2),
 			map[string]ValidationSuite{"prod-release": {Name: "prod-release", Model: "platform", Expectations: []Expectation{atLeast("auc", "0.95", "")}}}, nil},

@@ -425,7 +425,7 @@ func EvaluateGate(suite string, e Expectation, mv ModelVersion) GateOutcome {
 // suites holds the model suites of the served models.
 func CheckGates(deployment string, served []ServedVersion, suites []ValidationSuite) Problems {
 	var ps Problems
-	for i, s := range served {
+	for _, s := range served {
 		if s.Version == nil {
 			continue
 		}
@@ -433,18 +433,18 @@ func CheckGates(deployment string, served []ServedVersion, suites []ValidationSu
 			if suite.Model != s.Version.Model {
 				continue
 			}
-			ps = append(ps, gateProblems("D3", "Release gate fails", deployment, i, s, suite,
+			ps = append(ps, gateProblems("D3", "Release gate fails", deployment, s, suite,
 				"release gate "+suite.Name, "or change the gate in validation suite "+suite.Name)...)
 		}
 	}
 	return ps
 }
 
-// gateProblems evaluates every expectation of a model suite on the i-th
-// served version: a failure refuses under rule, or warns when its severity
+// gateProblems evaluates every expectation of a model suite on a served
+// version: a failure refuses under rule, or warns when its severity
 // is warning. gate names the suite in the message and fix is the way out
 // besides serving another version.
-func gateProblems(rule, summary, deployment string, i int, s ServedVersion, suite ValidationSuite, gate, fix string) Problems {
+func gateProblems(rule, summary, deployment string, s ServedVersion, suite ValidationSuite, gate, fix string) Problems {
 	var ps Problems
 	for _, e := range suite.Expectations {
 		o := EvaluateGate(suite.Name, e, *s.Version)
@@ -453,9 +453,9 @@ func gateProblems(rule, summary, deployment string, i int, s ServedVersion, suit
 		}
 		detail := gateFailure(deployment, s.ID, o, gate, fix)
 		if e.EffectiveSeverity() == SeverityNameWarning {
-			ps.warnf(rule, servedPath(i), summary+" (warning)", "%s", detail)
+			ps.warnf(rule, servedPath(s.Role), summary+" (warning)", "%s", detail)
 		} else {
-			ps.errorf(rule, servedPath(i), summary, "%s", detail)
+			ps.errorf(rule, servedPath(s.Role), summary, "%s", detail)
 		}
 	}
 	return ps

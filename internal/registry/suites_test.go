@@ -659,7 +659,7 @@ func TestSuiteCheckGates(t *testing.T) {
 		out := make([]registry.ServedVersion, len(vs))
 		for i, v := range vs {
 			if v != nil {
-				out[i] = registry.ServedVersion{ID: v.ID(), Version: v}
+				out[i] = registry.ServedVersion{ID: v.ID(), Role: []string{registry.RoleMain, registry.RoleCanary}[i], Version: v}
 			}
 		}
 		return out

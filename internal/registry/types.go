@@ -220,6 +220,14 @@ type Canary struct {
 	Percent      int64  `json:"percent"`
 }
 
+// Shadow is a model version that receives a copy of a sample of the
+// deployment's requests; its answers are discarded, so it takes no share of
+// the traffic.
+type Shadow struct {
+	ModelVersion  string `json:"model_version_id"`
+	SamplePercent int64  `json:"sample_percent"`
+}
+
 // Replicas bound a deployment's replica count.
 type Replicas struct {
 	Min int64 `json:"min"`
@@ -235,12 +243,13 @@ const (
 	StatusCanary  = "canary"  // a canary takes a share of the traffic
 )
 
-// Deployment serves a model version, and optionally a canary, in an
-// environment.
+// Deployment serves a model version, and optionally a canary and a shadow,
+// in an environment.
 type Deployment struct {
 	Name         string    `json:"name"`
 	ModelVersion string    `json:"model_version_id"`
 	Canary       *Canary   `json:"canary,omitempty"`
+	Shadow       *Shadow   `json:"shadow,omitempty"`
 	Replicas     Replicas  `json:"replicas"`
 	PromoteFrom  string    `json:"promote_from,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -260,13 +269,38 @@ func (d Deployment) Status() string {
 	return StatusServing
 }
 
+// The roles of the model versions a deployment serves.
+const (
+	RoleMain   = "main"   // takes the traffic the canary does not
+	RoleCanary = "canary" // takes a share of the traffic
+	RoleShadow = "shadow" // receives a copy of a sample of the traffic
+)
+
 // Served lists the model versions the deployment serves: the main one, then
-// the canary.
+// the canary, then the shadow. Every rule of a served version applies to
+// each of them.
 func (d Deployment) Served() []string {
+	ids := []string{d.ModelVersion}
 	if d.Canary != nil {
-		return []string{d.ModelVersion, d.Canary.ModelVersion}
+		ids = append(ids, d.Canary.ModelVersion)
 	}
-	return []string{d.ModelVersion}
+	if d.Shadow != nil {
+		ids = append(ids, d.Shadow.ModelVersion)
+	}
+	return ids
+}
+
+// ServedRoles lists the role of each model version of Served, in the same
+// order.
+func (d Deployment) ServedRoles() []string {
+	roles := []string{RoleMain}
+	if d.Canary != nil {
+		roles = append(roles, RoleCanary)
+	}
+	if d.Shadow != nil {
+		roles = append(roles, RoleShadow)
+	}
+	return roles
 }
 
 // parseVersionedID splits an id of the form "name/version" (feature versions,

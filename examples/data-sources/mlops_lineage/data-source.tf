@@ -4,7 +4,7 @@ data "mlops_lineage" "fraud" {
   deployment = "fraud-scoring"
 }
 
-# The served model versions: role (main or canary), share of the traffic,
+# The served model versions: role (main, canary or shadow), share of the traffic,
 # feature versions read, and those of them the environment lacks.
 output "fraud_scoring_served" {
   value = data.mlops_lineage.fraud.model_versions

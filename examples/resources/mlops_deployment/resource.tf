@@ -48,17 +48,31 @@ resource "mlops_model_version" "fraud_v2" {
   metrics             = { auc = 0.93, recall_at_1pct_fpr = 0.41 }
 }
 
+# fraud v3, a challenger trained on the same features as v2.
+resource "mlops_model_version" "fraud_v3" {
+  model_id            = mlops_model.fraud.id
+  version             = 3
+  artifact_uri        = "s3://models/fraud/3"
+  feature_version_ids = [mlops_feature_version.transactions_v2.id]
+  metrics             = { auc = 0.94, recall_at_1pct_fpr = 0.44 }
+}
+
 # fraud-scoring serves fraud v1, and sends 10% of the traffic to fraud v2, a
-# canary. Every feature version a served model version reads must exist in
-# the provider's environment (rules D1, D2). Promoting the canary is an
-# in-place change: model_version_id = mlops_model_version.fraud_v2.id, and
-# no canary.
+# canary. A copy of 25% of the requests also goes to fraud v3, a shadow whose
+# answers are discarded. Every feature version a served model version (main,
+# canary or shadow) reads must exist in the provider's environment (rules
+# D1, D2). Promoting the canary is an in-place change: model_version_id =
+# mlops_model_version.fraud_v2.id, and no canary.
 resource "mlops_deployment" "fraud" {
   name             = "fraud-scoring"
   model_version_id = mlops_model_version.fraud_v1.id
   canary = {
     model_version_id = mlops_model_version.fraud_v2.id
     percent          = 10
+  }
+  shadow = {
+    model_version_id = mlops_model_version.fraud_v3.id
+    sample_percent   = 25
   }
   replicas = { min = 2, max = 8 }
 

@@ -11,9 +11,9 @@ import (
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry/sqlstore"
 )
 
-// chainRegistry is a registry holding the seed chain (transactions v1 and
-// v2, fraud v1 and v2, both approved, the alias fraud@champion, deployment
-// fraud-scoring) plus `extra` unrelated chains of the same shape, in
+// chainRegistry is a registry holding the seed chain (transactions v1 to
+// v3, fraud v1 to v3, all approved, the alias fraud@champion, deployment
+// fraud-scoring serving fraud/2 and shadowing fraud/3) plus `extra` unrelated chains of the same shape, in
 // environment prod, whose policy requires approval.
 func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Store) {
 	tb.Helper()
@@ -44,7 +44,7 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 			_, err := reg.CreateModel(ctx, registry.Model{Name: model})
 			return err
 		})
-		for v := int64(1); v <= 2; v++ {
+		for v := int64(1); v <= 3; v++ {
 			features := []registry.Feature{{Name: "entity_id", Type: "string"}}
 			for f := 0; f < 20; f++ {
 				features = append(features, registry.Feature{Name: fmt.Sprintf("f_%d", f), Type: "double"})
@@ -79,7 +79,8 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 			return err
 		})
 		mustDo(tb, func() error {
-			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Replicas: registry.DefaultReplicas})
+			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Replicas: registry.DefaultReplicas,
+				Shadow: &registry.Shadow{ModelVersion: model + "/3", SamplePercent: 10}})
 			return err
 		})
 	}
@@ -103,7 +104,8 @@ func mustDo(tb testing.TB, fn func() error) {
 }
 
 // TestPlanChecksCostTheChainNotTheRegistry: the plan-time checks of a
-// deployment (with its environment's policy and approvals), a model
+// deployment (with a canary and a shadow, its environment's policy and
+// approvals), a model
 // version, a feature version, an alias and an approval send the same
 // number of queries whatever else the registry holds: they cost O(length
 // of the chain).
@@ -121,7 +123,7 @@ func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 		}
 		measure("deployment", func() error {
 			_, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1",
-				Canary: &registry.Canary{ModelVersion: "fraud/2", Percent: 10}})
+				Canary: &registry.Canary{ModelVersion: "fraud/2", Percent: 10}, Shadow: &registry.Shadow{ModelVersion: "fraud/3", SamplePercent: 10}})
 			return err
 		})
 		measure("model version", func() error {

@@ -2,17 +2,30 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 const deploymentColumns = `name, model_version, canary_model_version, canary_percent, replicas_min, replicas_max, promote_from, created_at, updated_at, revision`
 
+// selectDeployments reads deployments (alias d) with their shadow, from
+// deployment_shadows (a table of schema version 9: a registry of an older
+// schema has no shadows).
+func (t *tx) selectDeployments() string {
+	cols := "d." + strings.ReplaceAll(deploymentColumns, ", ", ", d.")
+	if t.missing("deployment_shadows") {
+		return `SELECT ` + cols + `, '', 0 FROM deployments d`
+	}
+	return `SELECT ` + cols + `, COALESCE(s.model_version, ''), COALESCE(s.sample_percent, 0) FROM deployments d
+		LEFT JOIN deployment_shadows s ON s.environment = d.environment AND s.deployment = d.name`
+}
+
 func (t *tx) Deployment(ctx context.Context, env, name string) (registry.Deployment, error) {
 	if t.missing("deployments") {
 		return registry.Deployment{}, &registry.NotFoundError{Kind: registry.KindDeployment, ID: name, Environment: env}
 	}
-	d, err := scanDeployment(t.queryRow(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE environment = ? AND name = ?`, env, name))
+	d, err := scanDeployment(t.queryRow(ctx, t.selectDeployments()+` WHERE d.environment = ? AND d.name = ?`, env, name))
 	return d, notFound(err, registry.KindDeployment, name, env)
 }
 
@@ -20,14 +33,19 @@ func scanDeployment(row interface{ Scan(...any) error }) (registry.Deployment, e
 	var (
 		d                        registry.Deployment
 		canary, created, updated string
-		percent                  int64
+		shadow                   string
+		percent, sample          int64
 	)
-	err := row.Scan(&d.Name, &d.ModelVersion, &canary, &percent, &d.Replicas.Min, &d.Replicas.Max, &d.PromoteFrom, &created, &updated, &d.Revision)
+	err := row.Scan(&d.Name, &d.ModelVersion, &canary, &percent, &d.Replicas.Min, &d.Replicas.Max, &d.PromoteFrom, &created, &updated, &d.Revision,
+		&shadow, &sample)
 	if err != nil {
 		return d, err
 	}
 	if canary != "" {
 		d.Canary = &registry.Canary{ModelVersion: canary, Percent: percent}
+	}
+	if shadow != "" {
+		d.Shadow = &registry.Shadow{ModelVersion: shadow, SamplePercent: sample}
 	}
 	if d.CreatedAt, err = parseTime(created); err != nil {
 		return d, err
@@ -40,7 +58,7 @@ func (t *tx) Deployments(ctx context.Context, env string) ([]registry.Deployment
 	if t.missing("deployments") {
 		return nil, nil
 	}
-	rows, err := t.query(ctx, `SELECT `+deploymentColumns+` FROM deployments WHERE environment = ? ORDER BY name`, env)
+	rows, err := t.query(ctx, t.selectDeployments()+` WHERE d.environment = ? ORDER BY d.name`, env)
 	if err != nil {
 		return nil, err
 	}
@@ -60,8 +78,12 @@ func (t *tx) DeploymentsServing(ctx context.Context, env, modelVersionID string)
 	if t.missing("deployments") {
 		return nil, nil
 	}
-	rows, err := t.query(ctx, `SELECT name FROM deployments WHERE environment = ? AND (model_version = ? OR canary_model_version = ?) ORDER BY name`,
-		env, modelVersionID, modelVersionID)
+	q, args := `SELECT name FROM deployments WHERE environment = ? AND (model_version = ? OR canary_model_version = ?)`, []any{env, modelVersionID, modelVersionID}
+	if !t.missing("deployment_shadows") {
+		q += ` UNION SELECT deployment FROM deployment_shadows WHERE environment = ? AND model_version = ?`
+		args = append(args, env, modelVersionID)
+	}
+	rows, err := t.query(ctx, q+` ORDER BY 1`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +110,19 @@ func (t *tx) InsertDeployment(ctx context.Context, env string, d registry.Deploy
 	canary, percent := canaryColumns(d)
 	_, err := t.exec(ctx, `INSERT INTO deployments (environment, `+deploymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		env, d.Name, d.ModelVersion, canary, percent, d.Replicas.Min, d.Replicas.Max, d.PromoteFrom, formatTime(d.CreatedAt), formatTime(d.UpdatedAt), d.Revision)
+	if err != nil {
+		return err
+	}
+	return t.insertShadow(ctx, env, d)
+}
+
+// insertShadow writes the shadow of d, if it has one.
+func (t *tx) insertShadow(ctx context.Context, env string, d registry.Deployment) error {
+	if d.Shadow == nil {
+		return nil
+	}
+	_, err := t.exec(ctx, `INSERT INTO deployment_shadows (environment, deployment, model_version, sample_percent) VALUES (?, ?, ?, ?)`,
+		env, d.Name, d.Shadow.ModelVersion, d.Shadow.SamplePercent)
 	return err
 }
 
@@ -96,7 +131,13 @@ func (t *tx) UpdateDeployment(ctx context.Context, env string, d registry.Deploy
 	res, err := t.exec(ctx, `UPDATE deployments SET model_version = ?, canary_model_version = ?, canary_percent = ?, replicas_min = ?, replicas_max = ?,
 		promote_from = ?, updated_at = ?, revision = ? WHERE environment = ? AND name = ? AND revision = ?`,
 		d.ModelVersion, canary, percent, d.Replicas.Min, d.Replicas.Max, d.PromoteFrom, formatTime(d.UpdatedAt), d.Revision, env, d.Name, d.Revision-1)
-	return changedOne(res, err, registry.KindDeployment, d.Name, env)
+	if err := changedOne(res, err, registry.KindDeployment, d.Name, env); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM deployment_shadows WHERE environment = ? AND deployment = ?`, env, d.Name); err != nil {
+		return err
+	}
+	return t.insertShadow(ctx, env, d)
 }
 
 func (t *tx) DeleteDeployment(ctx context.Context, env, name string, revision int64) error {

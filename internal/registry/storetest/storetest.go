@@ -545,6 +545,7 @@ func testDeployments(t *testing.T, open Open) {
 
 	d := deployment("fraud-canary", "fraud/2")
 	d.Canary = &registry.Canary{ModelVersion: "fraud/3", Percent: 10}
+	d.Shadow = &registry.Shadow{ModelVersion: "fraud/1", SamplePercent: 100}
 	d.Replicas = registry.Replicas{Min: 0, Max: 4}
 	created, err := r.CreateDeployment(ctx, d)
 	must(t, "create", err)
@@ -567,7 +568,7 @@ func testDeployments(t *testing.T, open Open) {
 	}
 	equal(t, "serving fraud/2", serving("fraud/2"), []string{"fraud-canary"})
 	equal(t, "serving fraud/3 (canary)", serving("fraud/3"), []string{"fraud-canary"})
-	equal(t, "serving fraud/1", serving("fraud/1"), []string{"fraud-scoring"})
+	equal(t, "serving fraud/1 (shadow)", serving("fraud/1"), []string{"fraud-canary", "fraud-scoring"})
 	var listed []string
 	must(t, "list", f.store.View(ctx, func(tx registry.Tx) error {
 		all, err := tx.Deployments(ctx, "dev")
@@ -581,10 +582,11 @@ func testDeployments(t *testing.T, open Open) {
 	}))
 	equal(t, "deployments of dev", listed, []string{"fraud-canary", "fraud-scoring"})
 
-	// Promote the canary: no canary any more, updated_at moves.
+	// Promote the canary and drop the shadow: no canary any more,
+	// updated_at moves.
 	f.clock.set(t0.Add(time.Hour))
 	upd := created
-	upd.ModelVersion, upd.Canary, upd.PromoteFrom = "fraud/3", nil, ""
+	upd.ModelVersion, upd.Canary, upd.Shadow, upd.PromoteFrom = "fraud/3", nil, nil, ""
 	updated, err := r.UpdateDeployment(ctx, upd)
 	must(t, "update", err)
 	want = upd
@@ -593,6 +595,7 @@ func testDeployments(t *testing.T, open Open) {
 	equal(t, "read after update", read(t, "deployment", func() (registry.Deployment, error) { return r.Deployment(ctx, "fraud-canary") }), want)
 	equal(t, "serving fraud/2 after the update", serving("fraud/2"), []string(nil))
 	equal(t, "serving fraud/3 after the update", serving("fraud/3"), []string{"fraud-canary"})
+	equal(t, "serving fraud/1 after the update", serving("fraud/1"), []string{"fraud-scoring"})
 
 	_, err = r.UpdateDeployment(ctx, created)
 	isConflict(t, err, registry.KindDeployment, "fraud-canary", "dev", 1, 2)
