@@ -21,6 +21,7 @@ func CheckDeployment(d Deployment, env string) Problems {
 		ps = append(ps, CheckCanary(d.Name, d.ModelVersion, d.Canary.ModelVersion, &d.Canary.Percent)...)
 	}
 	ps = append(ps, CheckReplicas(&d.Replicas.Min, &d.Replicas.Max)...)
+	ps = append(ps, CheckRollback(d.Name, d.ModelVersion, d.Rollback)...)
 	return append(ps, CheckPromoteFrom(d.Name, d.PromoteFrom, env)...)
 }
 
