@@ -122,13 +122,15 @@ func (r *Registry) Pipeline(ctx context.Context, name string) (Pipeline, error) 
 	return p, err
 }
 
-// PipelineChange is what plan knows of a pipeline it creates, changes or
-// deletes. Next is the pipeline as planned (unknown ids "", unknown lists
-// holding ""), nil when the plan deletes it; Prior is the one in state
-// (its name at least), nil on create.
+// PipelineChange is what plan knows of a pipeline it creates, changes,
+// replaces or deletes. Next is the pipeline as planned (unknown ids "",
+// unknown lists holding ""), nil when the plan deletes it; Prior names the
+// one in state (the registry holds the rest), nil on create. A replaced
+// pipeline is deleted, then created as Next.
 type PipelineChange struct {
-	Prior *Pipeline
-	Next  *Pipeline
+	Prior   *Pipeline
+	Next    *Pipeline
+	Replace bool
 }
 
 // CheckPipelinePlan runs at plan time the checks that need the registry:
@@ -158,7 +160,11 @@ func (r *Registry) CheckPipelinePlan(ctx context.Context, c PipelineChange) (Pro
 		if err != nil {
 			return err
 		}
-		more, err := r.checkSupplyLoss(ctx, tx, PipelineSupplyChange(prior, c.Next))
+		next := c.Next
+		if c.Replace {
+			next = nil
+		}
+		more, err := r.checkSupplyLoss(ctx, tx, PipelineSupplyChange(prior, next))
 		ps = append(ps, more...)
 		return err
 	})
