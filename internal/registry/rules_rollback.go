@@ -219,7 +219,7 @@ func CheckSupplyLoss(c SupplyChange, env string, chains []SupplyChain) Problems 
 		}
 		ps.errorf("D10", c.Path, "Rollback version would lose its features",
 			"%s: this change %s, and %s, so %s could no longer take the traffic back. While deployment %s names %s as its rollback version, "+
-				"keep it: first point rollback_model_version_id of deployment %s at another version (or remove it) and apply, then %s",
+				"this change is refused: first point rollback_model_version_id of deployment %s at another version (or remove it) and apply, then %s.",
 			chain, c.What, effect, ch.ModelVersion, ch.Deployment, ch.ModelVersion, ch.Deployment, c.Then)
 	}
 	return ps
