@@ -70,7 +70,7 @@ func TestUpgradeFrom00005(t *testing.T) {
 	if !strings.Contains(out, `champion_created_by = "release-bot"`) {
 		t.Fatalf("the history the older release wrote should read back (the alias was created by release-bot):\n%s", out)
 	}
-	if got, want := schemaVersion(t, db), int64(6); got != want {
+	if got, want := schemaVersion(t, db), int64(8); got != want {
 		t.Fatalf("schema version after the first write = %d, want %d", got, want)
 	}
 	after := dumpSQLite(t, db)
@@ -81,7 +81,7 @@ func TestUpgradeFrom00005(t *testing.T) {
 			}
 		}
 	}
-	for _, table := range []string{"model_version_approvals", "environments"} {
+	for _, table := range []string{"model_version_approvals", "environments", "pipelines", "pipeline_reads", "pipeline_writes", "deployment_rollbacks"} {
 		if _, ok := after[table]; !ok {
 			t.Errorf("the migration did not create table %s", table)
 		}

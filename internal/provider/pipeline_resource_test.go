@@ -291,3 +291,86 @@ resource "mlops_pipeline" "v1" {
 		},
 	})
 }
+
+// rollbackDeployment is fraud-scoring serving fraud/<serve>, with the
+// rollback version rollback (HCL, "null" for none), written after the
+// feature pipelines.
+func rollbackDeployment(serve int, rollback string) string {
+	return fmt.Sprintf(`
+resource "mlops_deployment" "fraud" {
+  name                      = "fraud-scoring"
+  model_version_id          = mlops_model_version.fraud_v%d.id
+  rollback_model_version_id = %s
+  depends_on                = [mlops_pipeline.v2]
+}
+`, serve, rollback)
+}
+
+// TestAccDeployment_rollback: rule D10 at plan both ways, the rollback
+// version in state and import, and the rollback as an in-place update.
+func TestAccDeployment_rollback(t *testing.T) {
+	reg := newTestRegistry(t)
+	addr := "mlops_deployment.fraud"
+	base := mvFeatures + mvModel + fraudVersion(1, `[mlops_feature_version.v1.id]`, "") + fraudVersion(2, `[mlops_feature_version.v2.id]`, "") +
+		featurePipelineHCL("v2", "v2", "")
+	ready := reg.config(base + featurePipelineHCL("v1", "v1", "") + rollbackDeployment(2, "mlops_model_version.fraud_v1.id"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Nothing writes transactions/1: refused at plan.
+				Config:   reg.config(base + rollbackDeployment(2, "mlops_model_version.fraud_v1.id")),
+				PlanOnly: true,
+				ExpectError: errorRE("Rollback version's features are not being written (rule D10)",
+					"deployment fraud-scoring -> rollback version fraud/1 -> feature version transactions/1: no enabled feature pipeline"),
+			},
+			{
+				// Refused at validate: the configuration shows it.
+				Config:      reg.config(base + rollbackDeployment(2, `"fraud/2"`)),
+				PlanOnly:    true,
+				ExpectError: errorRE("Rollback equals the main version (rule D10)"),
+			},
+			{
+				Config: ready,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("rollback_model_version_id"), knownvalue.StringExact("fraud/1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("serving")),
+				},
+				Check: func(*terraform.State) error {
+					d, err := reg.open("default").Deployment(context.Background(), "fraud-scoring")
+					if err != nil || d.Rollback != "fraud/1" {
+						return fmt.Errorf("fraud-scoring's rollback in the registry: %+v (%v)", d, err)
+					}
+					return nil
+				},
+			},
+			{ResourceName: addr, ImportState: true, ImportStateId: "fraud-scoring", ImportStateVerify: true},
+			{
+				// The other way round: disabling v1's pipeline is refused at plan.
+				Config:   reg.config(base + featurePipelineHCL("v1", "v1", `  enabled = false`) + rollbackDeployment(2, "mlops_model_version.fraud_v1.id")),
+				PlanOnly: true,
+				ExpectError: errorRE("Rollback version would lose its features (rule D10)",
+					"deployment fraud-scoring -> rollback version fraud/1 -> feature version transactions/1 -> pipeline transactions-v1",
+					`this change disables pipeline "transactions-v1"`),
+			},
+			{
+				// The rollback: one in-place update.
+				Config: reg.config(base + featurePipelineHCL("v1", "v1", "") + rollbackDeployment(1, "null")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("mlops_pipeline.v1", plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("model_version_id"), knownvalue.StringExact("fraud/1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("rollback_model_version_id"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}
