@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
@@ -63,13 +64,24 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 				_, err := reg.CreateApproval(ctx, registry.Approval{ModelVersionID: registry.ModelVersionID(model, v), Status: registry.ApprovalApproved})
 				return err
 			})
+			mustDo(tb, func() error {
+				_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: fmt.Sprintf("%s-v%d", strings.ReplaceAll(group, "_", "-"), v),
+					Kind: registry.PipelineFeature, Enabled: true, Writes: registry.PipelineWrites{FeatureVersionIDs: []string{registry.FeatureVersionID(group, v)}}})
+				return err
+			})
 		}
+		mustDo(tb, func() error {
+			_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: model + "-training", Kind: registry.PipelineTraining, Enabled: true,
+				Reads:  registry.PipelineReads{FeatureVersionIDs: []string{registry.FeatureVersionID(group, 1), registry.FeatureVersionID(group, 2)}},
+				Writes: registry.PipelineWrites{ModelID: model}})
+			return err
+		})
 		mustDo(tb, func() error {
 			_, err := reg.CreateModelAlias(ctx, registry.ModelAlias{Model: model, Name: "champion", ModelVersionID: model + "/2"})
 			return err
 		})
 		mustDo(tb, func() error {
-			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Replicas: registry.DefaultReplicas})
+			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Rollback: model + "/1", Replicas: registry.DefaultReplicas})
 			return err
 		})
 	}
@@ -90,7 +102,7 @@ func mustDo(tb testing.TB, fn func() error) {
 // of the chain).
 func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 	ctx := context.Background()
-	count := func(extra int) (deployment, modelVersion, featureVersion, alias, approval int64) {
+	count := func(extra int) (deployment, modelVersion, featureVersion, alias, approval, pipeline int64) {
 		reg, store := chainRegistry(t, extra)
 		before := store.Queries()
 		if _, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/1",
@@ -120,18 +132,28 @@ func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 			t.Fatal(err)
 		}
 		approval = store.Queries() - before
+		// Disabling the pipeline of transactions/1, which the rollback
+		// version fraud/1 reads: D10 walks the chain back to fraud-scoring.
+		before = store.Queries()
+		off := registry.Pipeline{Name: "transactions-v1", Kind: registry.PipelineFeature,
+			Writes: registry.PipelineWrites{FeatureVersionIDs: []string{"transactions/1"}}}
+		ps, err := reg.CheckPipelinePlan(ctx, registry.PipelineChange{Prior: &registry.Pipeline{Name: "transactions-v1"}, Next: &off})
+		if err != nil || !ps.HasErrors() {
+			t.Fatalf("disabling transactions-v1: %v, %v", ps, err)
+		}
+		pipeline = store.Queries() - before
 		return
 	}
-	d1, m1, f1, a1, p1 := count(0)
-	d2, m2, f2, a2, p2 := count(200)
-	t.Logf("queries per plan-time check (alone / with 200 other chains): deployment %d/%d, model version %d/%d, feature version %d/%d, alias %d/%d, approval %d/%d",
-		d1, d2, m1, m2, f1, f2, a1, a2, p1, p2)
-	if d1 != d2 || m1 != m2 || f1 != f2 || a1 != a2 || p1 != p2 {
-		t.Errorf("plan-time checks grow with the registry: deployment %d -> %d, model version %d -> %d, feature version %d -> %d, alias %d -> %d, approval %d -> %d",
-			d1, d2, m1, m2, f1, f2, a1, a2, p1, p2)
+	d1, m1, f1, a1, p1, l1 := count(0)
+	d2, m2, f2, a2, p2, l2 := count(200)
+	t.Logf("queries per plan-time check (alone / with 200 other chains): deployment %d/%d, model version %d/%d, feature version %d/%d, alias %d/%d, approval %d/%d, pipeline %d/%d",
+		d1, d2, m1, m2, f1, f2, a1, a2, p1, p2, l1, l2)
+	if d1 != d2 || m1 != m2 || f1 != f2 || a1 != a2 || p1 != p2 || l1 != l2 {
+		t.Errorf("plan-time checks grow with the registry: deployment %d -> %d, model version %d -> %d, feature version %d -> %d, alias %d -> %d, approval %d -> %d, pipeline %d -> %d",
+			d1, d2, m1, m2, f1, f2, a1, a2, p1, p2, l1, l2)
 	}
-	if d1 == 0 || m1 == 0 || f1 == 0 || a1 == 0 || p1 == 0 {
-		t.Errorf("no queries counted: deployment %d, model version %d, feature version %d, alias %d, approval %d", d1, m1, f1, a1, p1)
+	if d1 == 0 || m1 == 0 || f1 == 0 || a1 == 0 || p1 == 0 || l1 == 0 {
+		t.Errorf("no queries counted: deployment %d, model version %d, feature version %d, alias %d, approval %d, pipeline %d", d1, m1, f1, a1, p1, l1)
 	}
 }
 
