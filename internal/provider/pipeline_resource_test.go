@@ -341,8 +341,11 @@ func TestAccDeployment_rollback(t *testing.T) {
 				},
 				Check: func(*terraform.State) error {
 					d, err := reg.open("default").Deployment(context.Background(), "fraud-scoring")
-					if err != nil || d.Rollback != "fraud/1" {
-						return fmt.Errorf("fraud-scoring's rollback in the registry: %+v (%v)", d, err)
+					if err != nil {
+						return fmt.Errorf("fraud-scoring not in the registry: %w", err)
+					}
+					if d.Rollback != "fraud/1" {
+						return fmt.Errorf("fraud-scoring's rollback in the registry: %q, want fraud/1", d.Rollback)
 					}
 					return nil
 				},

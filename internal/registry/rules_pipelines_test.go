@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,7 @@ func TestCheckPipelineShape(t *testing.T) {
 				}
 				parts := make([]string, len(p.Path))
 				for i, x := range p.Path {
-					parts[i] = x.(string)
+					parts[i] = fmt.Sprint(x)
 				}
 				got = append(got, strings.Join(parts, "."))
 			}
