@@ -6,6 +6,10 @@
 # promotion guide does, and shows that prod's plan is refused while prod lacks
 # a feature version, and passes once the feature stack has caught up.
 #
+# Last, examples/rollback: fraud-scoring serves fraud/2 with fraud/1 as its
+# rollback version, and the plan that disables the feature pipeline of
+# transactions/1, which fraud/1 reads, must be refused (rule D10).
+#
 # Everything happens in a new temporary directory, which is left in place for
 # inspection: the provider binary, the Terraform CLI config, the quickstart's
 # working directory (state and SQLite registry, mlops-registry.db) and the
@@ -25,6 +29,7 @@ DEMO_ROOT=""   # set by step_setup
 BIN_DIR=""     # directory holding terraform-provider-mlops
 WORK_DIR=""    # terraform working directory
 PROMO_DIR=""   # examples/promotion's copy: features/, serving/, mlops-registry.db
+ROLLBACK_DIR="" # examples/rollback's copy
 COLOR=()       # -no-color when the output is not a terminal
 [[ -t 1 ]] || COLOR=(-no-color)
 
@@ -42,6 +47,7 @@ STEPS=(
   promotion_dev_staging
   promotion_prod_refused
   promotion_prod_catch_up
+  rollback_refused
 )
 
 heading() {
@@ -221,6 +227,30 @@ step_promotion_prod_catch_up() {
   esac
 }
 
+step_rollback_refused() {
+  heading "rollback: fraud-scoring serves fraud/2 and falls back to fraud/1 (examples/rollback)"
+  ROLLBACK_DIR=$DEMO_ROOT/rollback
+  mkdir -p "$ROLLBACK_DIR"
+  cp "$REPO_ROOT"/examples/rollback/*.tf "$ROLLBACK_DIR"/
+  local log=$DEMO_ROOT/rollback-apply.log
+  echo "+ terraform apply (in $ROLLBACK_DIR, workspace prod)"
+  (cd "$ROLLBACK_DIR" && "$TERRAFORM" workspace select -or-create prod >/dev/null &&
+    "$TERRAFORM" apply -input=false -auto-approve -no-color >"$log" 2>&1) || { cat "$log"; die "rollback: apply failed"; }
+  tail -n 1 "$log" | sed -e 's/^/  /'
+  heading "rollback: disabling the feature pipeline of transactions/1 must be refused"
+  local out=$DEMO_ROOT/rollback-refused-plan.txt rc=0
+  echo "+ terraform plan -var v1_pipeline=disabled"
+  (cd "$ROLLBACK_DIR" && "$TERRAFORM" plan -input=false "${COLOR[@]}" -var v1_pipeline=disabled) 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
+  case $rc in
+    0) die "the plan that disables transactions-v1 succeeded: it should have been refused" ;;
+    1) ;;
+    *) die "the plan that disables transactions-v1 failed with exit code $rc" ;;
+  esac
+  grep -q 'Rollback version would lose its features (rule D10)' "$out" ||
+    die "the plan failed, but not with rule D10 (see above)"
+  echo "refused as expected (exit code 1): fraud-scoring falls back to fraud/1, which reads transactions/1"
+}
+
 on_exit() {
   local rc=$?
   if ((rc != 0)) && [[ -n $DEMO_ROOT ]]; then
@@ -240,6 +270,7 @@ main() {
   echo "  config:    $DEMO_ROOT/terraformrc"
   echo "  workdir:   $WORK_DIR (terraform.tfstate, mlops-registry.db)"
   echo "  promotion: $PROMO_DIR (features/, serving/, mlops-registry.db)"
+  echo "  rollback:  $ROLLBACK_DIR (workspace prod, mlops-registry.db)"
   echo "Try: cd $WORK_DIR && TF_CLI_CONFIG_FILE=$DEMO_ROOT/terraformrc $TERRAFORM plan"
 }
 

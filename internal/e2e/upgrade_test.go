@@ -81,7 +81,7 @@ func TestUpgradeFrom00005(t *testing.T) {
 			}
 		}
 	}
-	for _, table := range []string{"model_version_approvals", "environments", "deployment_shadows"} {
+	for _, table := range []string{"model_version_approvals", "environments", "feature_views", "feature_view_sources", "model_version_views", "pipelines", "pipeline_reads", "pipeline_writes", "deployment_rollbacks", "deployment_shadows"} {
 		if _, ok := after[table]; !ok {
 			t.Errorf("the migration did not create table %s", table)
 		}

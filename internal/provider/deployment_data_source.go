@@ -55,8 +55,11 @@ func (d *deploymentDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				},
 			},
 			"promote_from": schema.StringAttribute{MarkdownDescription: "Environment the deployment is promoted from, if any.", Computed: true},
-			"status":       schema.StringAttribute{MarkdownDescription: "`serving` or `canary`.", Computed: true},
-			"updated_at":   schema.StringAttribute{MarkdownDescription: "When the deployment last changed (RFC 3339, UTC).", Computed: true},
+			"rollback_model_version_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the model version the deployment falls back to, if any.", Computed: true,
+			},
+			"status":     schema.StringAttribute{MarkdownDescription: "`serving` or `canary`.", Computed: true},
+			"updated_at": schema.StringAttribute{MarkdownDescription: "When the deployment last changed (RFC 3339, UTC).", Computed: true},
 		},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
@@ -42,6 +43,8 @@ type deploymentModel struct {
 	PromoteFrom    types.String `tfsdk:"promote_from"`
 	Status         types.String `tfsdk:"status"`
 	UpdatedAt      types.String `tfsdk:"updated_at"`
+	// Rollback is rollback_model_version_id.
+	Rollback types.String `tfsdk:"rollback_model_version_id"`
 }
 
 type canaryModel struct {
@@ -137,6 +140,15 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"here must be served, as the same artifact, by the deployment of the same name there (rule D5).",
 				Optional: true,
 			},
+			"rollback_model_version_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the model version to fall back to, usually the previous main version: another version of the " +
+					"served model, not served. It must pass what a served version must (rules D1 to D3, and D6 where the environment requires " +
+					"approval), and every feature version it reads must be written by an enabled `mlops_pipeline` of kind `feature` in the " +
+					"environment (rule D10); while the deployment names it, that pipeline cannot be disabled or deleted, nor that feature version " +
+					"deprecated, and the version cannot be deleted (rule F2). Changing it is an in-place update.",
+				Optional:   true,
+				Validators: []validator.String{modelVersionIDValidator()},
+			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`serving` when one model version takes all traffic, `canary` when a canary takes a share. Known at plan.",
 				Computed:            true,
@@ -176,6 +188,9 @@ func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.Va
 	}
 	if known(cfg.PromoteFrom) {
 		ps = append(ps, registry.CheckPromoteFrom(cfg.Name.ValueString(), cfg.PromoteFrom.ValueString(), "")...)
+	}
+	if _, _, err := registry.ParseModelVersionID(cfg.Rollback.ValueString()); known(cfg.Rollback) && err == nil {
+		ps = append(ps, registry.CheckRollback(cfg.Name.ValueString(), knownString(cfg.ModelVersionID), cfg.Rollback.ValueString())...)
 	}
 	addProblems(&resp.Diagnostics, ps)
 }
@@ -226,7 +241,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	var ignored diag.Diagnostics // unknown parts stay zero
 	planned := plan.toRegistry(ctx, &ignored)
 	obj.content = planned
-	obj.reads = refsOf(registry.KindModelVersion, planned.Served()...)
+	obj.reads = refsOf(registry.KindModelVersion, append(planned.Served(), planned.Rollback)...)
 	trackPlan(ctx, r.reg, req, resp, obj)
 	switch {
 	case plan.Canary.IsUnknown():
@@ -242,7 +257,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		var state deploymentModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Canary.Equal(plan.Canary) && state.Shadow.Equal(plan.Shadow) &&
-			state.PromoteFrom.Equal(plan.PromoteFrom) && state.Replicas.Equal(plan.Replicas) {
+			state.PromoteFrom.Equal(plan.PromoteFrom) && state.Replicas.Equal(plan.Replicas) && state.Rollback.Equal(plan.Rollback) {
 			return // no write: nothing to check
 		}
 		// Any other change is a write, which runs every rule again (a
@@ -253,6 +268,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		Name:         plan.Name.ValueString(),
 		ModelVersion: knownString(plan.ModelVersionID),
 		PromoteFrom:  knownString(plan.PromoteFrom),
+		Rollback:     knownString(plan.Rollback),
 	}
 	if plan.Canary.IsUnknown() {
 		d.Canary = &registry.Canary{}
@@ -274,6 +290,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		ps = append(ps, registry.CheckShadow(d.Name, d.ModelVersion, canaryID(ctx, plan.Canary), d.Shadow.ModelVersion, nil)...)
 	}
 	ps = append(ps, registry.CheckPromoteFrom(d.Name, d.PromoteFrom, r.reg.Environment())...)
+	ps = append(ps, registry.CheckRollback(d.Name, d.ModelVersion, d.Rollback)...)
 	more, err := r.reg.CheckDeploymentPlan(ctx, d)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "check deployment "+quote(d.Name), err)
@@ -288,6 +305,7 @@ func (m deploymentModel) toRegistry(ctx context.Context, diags *diag.Diagnostics
 		ModelVersion: m.ModelVersionID.ValueString(),
 		Replicas:     registry.DefaultReplicas,
 		PromoteFrom:  m.PromoteFrom.ValueString(),
+		Rollback:     m.Rollback.ValueString(),
 	}
 	if c, ok := objectAs[canaryModel](ctx, m.Canary, diags); ok {
 		d.Canary = &registry.Canary{ModelVersion: c.ModelVersionID.ValueString(), Percent: c.Percent.ValueInt64()}
@@ -336,6 +354,7 @@ func deploymentFromRegistry(d registry.Deployment) deploymentModel {
 		PromoteFrom: optionalString(d.PromoteFrom),
 		Status:      types.StringValue(d.Status()),
 		UpdatedAt:   types.StringValue(formatTime(d.UpdatedAt)),
+		Rollback:    optionalString(d.Rollback),
 	}
 }
 

@@ -179,6 +179,7 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 	trackPlan(ctx, r.reg, req, resp, obj)
 	create := req.State.Raw.IsNull() || obj.replace
 	if !create {
+		r.checkDeprecation(ctx, req, plan, obj.id, resp)
 		var stateFeatures types.List
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("features"), &stateFeatures)...)
 		prior, _ := featuresFromList(ctx, stateFeatures, &resp.Diagnostics)
@@ -225,6 +226,24 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 	ps, err := r.reg.CheckFeatureVersionPlan(ctx, p)
 	if err != nil {
 		addRegistryError(&resp.Diagnostics, "check feature version", err)
+		return
+	}
+	addProblems(&resp.Diagnostics, ps)
+}
+
+// checkDeprecation runs rule D10 at plan for a version the plan
+// deprecates: refused while a deployment's rollback version reads it.
+func (r *featureVersionResource) checkDeprecation(ctx context.Context, req resource.ModifyPlanRequest, plan featureVersionModel, id string,
+	resp *resource.ModifyPlanResponse,
+) {
+	var was types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("deprecated"), &was)...)
+	if r.reg == nil || id == "" || !plan.Deprecated.ValueBool() || was.ValueBool() {
+		return
+	}
+	ps, err := r.reg.CheckDeprecationPlan(ctx, id)
+	if err != nil {
+		addRegistryError(&resp.Diagnostics, "check deprecating feature version "+quote(id), err)
 		return
 	}
 	addProblems(&resp.Diagnostics, ps)

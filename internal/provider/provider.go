@@ -68,7 +68,7 @@ func (p *mlopsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the artifacts of an ML system in an ML registry — feature groups and their versioned " +
-			"feature schemas, the feature views joined from them, models, model versions, the aliases that name them and their approvals, validation suites, the deployments that serve model versions, and the policies of environments — " +
+			"feature schemas, the feature views joined from them, models, model versions, the aliases that name them and their approvals, validation suites, the deployments that serve model versions, the pipelines that write features and models, and the policies of environments — " +
 			"and refuses at plan time the changes that would break what is running.",
 		Attributes: map[string]schema.Attribute{
 			"registry": schema.StringAttribute{
@@ -200,6 +200,7 @@ func (p *mlopsProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewEnvironmentResource,
 		NewDeploymentResource,
 		NewValidationSuiteResource,
+		NewPipelineResource,
 	}
 }
 
@@ -218,6 +219,7 @@ func (p *mlopsProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewDatasetValidationDataSource,
 		NewAuditDataSource,
 		NewKServeInferenceServiceDataSource,
+		NewPipelineDataSource,
 	}
 }
 

@@ -29,6 +29,7 @@ func TestProviderDescriptionNamesEveryKind(t *testing.T) {
 		"mlops_model_version_approval": "approvals",
 		"mlops_environment":            "policies of environments",
 		"mlops_feature_view":           "feature views",
+		"mlops_pipeline":               "pipelines",
 	}
 	for _, newResource := range p.Resources(ctx) {
 		var mresp resource.MetadataResponse

@@ -9,7 +9,7 @@ import (
 // kinds are the kinds of registry object, each with an audit trail. Every
 // Kind constant is here: the names configurations give them (KindNames,
 // KindNamed) come from this list only.
-var kinds = []Kind{KindFeatureGroup, KindFeatureVersion, KindModel, KindModelVersion, KindDeployment, KindSuite, KindModelAlias, KindApproval, KindEnvironment, KindFeatureView}
+var kinds = []Kind{KindFeatureGroup, KindFeatureVersion, KindModel, KindModelVersion, KindDeployment, KindSuite, KindModelAlias, KindApproval, KindEnvironment, KindFeatureView, KindPipeline}
 
 // Name is the kind as configurations name it: "feature_group" for
 // KindFeatureGroup, "validation_suite" for KindSuite.

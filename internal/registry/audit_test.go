@@ -11,7 +11,7 @@ import (
 )
 
 func TestKindNames(t *testing.T) {
-	want := []string{"feature_group", "feature_version", "model", "model_version", "deployment", "validation_suite", "model_alias", "model_version_approval", "environment", "feature_view"}
+	want := []string{"feature_group", "feature_version", "model", "model_version", "deployment", "validation_suite", "model_alias", "model_version_approval", "environment", "feature_view", "pipeline"}
 	if got := KindNames(); !slices.Equal(got, want) {
 		t.Errorf("KindNames() = %q, want %q", got, want)
 	}

@@ -34,7 +34,11 @@ func (r *Registry) deleteObject(ctx context.Context, opts []WriteOption, obj Ref
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := append(CheckDeleteDependents(obj, r.env, deps, true), protected...).Err(); err != nil {
+		lost, err := r.checkLeavingSupply(ctx, tx, prior)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := append(append(CheckDeleteDependents(obj, r.env, deps, true), protected...), lost...).Err(); err != nil {
 			return nil, nil, err
 		}
 		return prior, nil, del(tx, revision)
@@ -82,13 +86,21 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		if err != nil {
 			return nil, err
 		}
-		return r.withSuites(ctx, tx, obj, append(deps, refs(KindFeatureView, views)...))
+		deps = append(deps, refs(KindFeatureView, views)...)
+		if deps, err = r.withPipelines(ctx, tx, obj, deps); err != nil {
+			return nil, err
+		}
+		return r.withSuites(ctx, tx, obj, deps)
 	case KindFeatureView:
 		ids, err := tx.ModelVersionsReadingView(ctx, r.env, obj.ID)
 		if err != nil {
 			return nil, err
 		}
-		return r.servedModelVersions(ctx, tx, ids)
+		deps, err := r.servedModelVersions(ctx, tx, ids)
+		if err != nil {
+			return nil, err
+		}
+		return r.withPipelines(ctx, tx, obj, deps)
 	case KindModel:
 		versions, err := tx.ModelVersions(ctx, r.env, obj.ID)
 		if err != nil {
@@ -105,6 +117,9 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 		for _, a := range aliases {
 			deps = append(deps, Ref{Kind: KindModelAlias, ID: a.ID()})
 		}
+		if deps, err = r.withPipelines(ctx, tx, obj, deps); err != nil {
+			return nil, err
+		}
 		return r.withSuites(ctx, tx, obj, deps)
 	case KindModelVersion:
 		names, err := tx.DeploymentsServing(ctx, r.env, obj.ID)
@@ -116,6 +131,13 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 			return nil, err
 		}
 		deps := append(refs(KindDeployment, names), refs(KindModelAlias, aliases)...)
+		falling, err := tx.DeploymentsRollingBackTo(ctx, r.env, obj.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range falling {
+			deps = append(deps, Ref{Kind: KindDeployment, ID: d, Rollback: true})
+		}
 		model, version, err := ParseModelVersionID(obj.ID)
 		if err != nil {
 			return nil, err
@@ -127,7 +149,9 @@ func (r *Registry) dependents(ctx context.Context, tx Tx, obj Ref) ([]Ref, error
 			return nil, err
 		}
 		return deps, nil
-	case KindDeployment, KindSuite, KindModelAlias, KindApproval:
+	case KindDeployment:
+		return r.withPipelines(ctx, tx, obj, nil)
+	case KindSuite, KindModelAlias, KindApproval, KindPipeline:
 		return nil, nil
 	case KindEnvironment:
 		return nil, nil // a policy is global: no object of an environment references it
@@ -155,6 +179,12 @@ func refs(kind Kind, ids []string) []Ref {
 		out[i] = Ref{Kind: kind, ID: id}
 	}
 	return out
+}
+
+// withPipelines adds to deps the pipelines that read or write obj.
+func (r *Registry) withPipelines(ctx context.Context, tx Tx, obj Ref, deps []Ref) ([]Ref, error) {
+	names, err := tx.PipelinesNaming(ctx, r.env, obj)
+	return append(deps, refs(KindPipeline, names)...), err
 }
 
 // withSuites adds to deps the validation suites that target obj.
@@ -216,17 +246,19 @@ func leaveVerb(replace bool) string {
 }
 
 // readVerb says how readers use an object of kind: deployments serve a
-// model version, aliases point at it and approvals approve it.
+// model version or fall back to it, aliases point at it and approvals
+// approve it; pipelines name what they read and write.
 func readVerb(kind Kind, readers []Ref) string {
-	switch kind {
-	case KindModelVersion:
-		var serve, point, approve bool
+	if kind == KindModelVersion {
+		var serve, point, approve, fallBack bool
 		for _, d := range readers {
-			switch d.Kind {
-			case KindModelAlias:
+			switch {
+			case d.Kind == KindModelAlias:
 				point = true
-			case KindApproval:
+			case d.Kind == KindApproval:
 				approve = true
+			case d.Rollback:
+				fallBack = true
 			default:
 				serve = true
 			}
@@ -235,16 +267,32 @@ func readVerb(kind Kind, readers []Ref) string {
 		for _, v := range []struct {
 			on   bool
 			verb string
-		}{{serve, "serves"}, {point, "points at"}, {approve, "approves"}} {
+		}{{serve, "serves"}, {point, "points at"}, {approve, "approves"}, {fallBack, "falls back to"}} {
 			if v.on {
 				verbs = append(verbs, v.verb)
 			}
 		}
 		return orList(verbs)
-	case KindFeatureGroup, KindModel:
-		return "belongs to"
 	}
-	return "reads"
+	verb := "reads"
+	if kind == KindFeatureGroup || kind == KindModel {
+		verb = "belongs to"
+	}
+	var others, pipelines bool
+	for _, d := range readers {
+		if d.Kind == KindPipeline {
+			pipelines = true
+		} else {
+			others = true
+		}
+	}
+	switch {
+	case pipelines && others:
+		return verb + " or names"
+	case pipelines:
+		return "names"
+	}
+	return verb
 }
 
 // orList joins words as a sentence does: "a", "a or b", "a, b or c".

@@ -50,7 +50,17 @@ func (r *Registry) checkDeployment(ctx context.Context, tx Tx, d Deployment) (Pr
 		return nil, err
 	}
 	governed, err := r.checkGoverned(ctx, tx, d, served, policy)
-	return append(ps, governed...), err
+	if err != nil {
+		return nil, err
+	}
+	ps = append(ps, governed...)
+	rollback, err := r.checkRollback(ctx, tx, d, policy)
+	if err != nil {
+		return nil, err
+	}
+	ps = append(ps, rollback...)
+	supply, err := r.checkServedSupply(ctx, tx, d.Name, served)
+	return append(ps, supply...), err
 }
 
 // servedVersions looks up the model versions d serves (main, canary,

@@ -132,7 +132,9 @@ func (r *Registry) CreateFeatureVersion(ctx context.Context, v FeatureVersion) (
 }
 
 // UpdateFeatureVersion changes a feature version in place: features may be
-// appended (F1) and descriptions, deprecated and description may change.
+// appended (F1) and descriptions, deprecated and description may change;
+// deprecating one that a deployment's rollback version reads is refused
+// (D10).
 func (r *Registry) UpdateFeatureVersion(ctx context.Context, v FeatureVersion) (FeatureVersion, error) {
 	if err := CheckFeatures(v.Features).Err(); err != nil {
 		return FeatureVersion{}, err
@@ -149,6 +151,13 @@ func (r *Registry) UpdateFeatureVersion(ctx context.Context, v FeatureVersion) (
 		ps, err := r.checkFeatureVersion(ctx, tx, FeatureVersionPlan{Group: v.Group, Version: v.Version, Features: v.Features})
 		if err != nil {
 			return nil, nil, err
+		}
+		if v.Deprecated && !prior.Deprecated {
+			lost, err := r.checkSupplyLoss(ctx, tx, DeprecationSupplyChange(v.ID()))
+			if err != nil {
+				return nil, nil, err
+			}
+			ps = append(ps, lost...)
 		}
 		if err := ps.Err(); err != nil {
 			return nil, nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -107,6 +108,8 @@ func refOf(obj any) (Ref, bool) {
 		return Ref{Kind: KindEnvironment, ID: o.ID()}, true
 	case FeatureView:
 		return Ref{Kind: KindFeatureView, ID: o.ID()}, true
+	case Pipeline:
+		return Ref{Kind: KindPipeline, ID: o.ID()}, true
 	}
 	return Ref{}, false
 }
@@ -299,6 +302,65 @@ func (t plannedTx) Environments(ctx context.Context) ([]EnvironmentPolicy, error
 		out = append(out, byName[name])
 	}
 	return out, nil
+}
+
+func (t plannedTx) Pipeline(ctx context.Context, env, name string) (Pipeline, error) {
+	p, err := t.Tx.Pipeline(ctx, env, name)
+	return plannedOr(t, env, KindPipeline, name, p, err)
+}
+
+// plannedPipelines lists the pipelines this plan creates in env that the
+// registry does not hold, and matching ones only.
+func (t plannedTx) plannedPipelines(ctx context.Context, env string, match func(Pipeline) bool) ([]Pipeline, error) {
+	if env != t.plan.env {
+		return nil, nil
+	}
+	t.plan.mu.Lock()
+	var planned []Pipeline
+	for _, o := range t.plan.objects {
+		if p, ok := o.(Pipeline); ok && match(p) {
+			planned = append(planned, p)
+		}
+	}
+	t.plan.mu.Unlock()
+	var out []Pipeline
+	for _, p := range planned {
+		_, err := t.Tx.Pipeline(ctx, env, p.Name)
+		switch {
+		case isNotFound(err):
+			out = append(out, p)
+		case err != nil:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PipelinesWriting lists the pipelines writing a feature version: the
+// registry's, and those this plan creates.
+func (t plannedTx) PipelinesWriting(ctx context.Context, env, featureVersionID string) ([]Pipeline, error) {
+	stored, err := t.Tx.PipelinesWriting(ctx, env, featureVersionID)
+	if err != nil {
+		return nil, err
+	}
+	planned, err := t.plannedPipelines(ctx, env, func(p Pipeline) bool { return slices.Contains(p.Writes.FeatureVersionIDs, featureVersionID) })
+	if err != nil {
+		return nil, err
+	}
+	out := append(stored, planned...)
+	slices.SortFunc(out, func(a, b Pipeline) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// HasFeaturePipelines reports a feature pipeline in env: in the registry,
+// or created by this plan.
+func (t plannedTx) HasFeaturePipelines(ctx context.Context, env string) (bool, error) {
+	has, err := t.Tx.HasFeaturePipelines(ctx, env)
+	if err != nil || has {
+		return has, err
+	}
+	planned, err := t.plannedPipelines(ctx, env, func(p Pipeline) bool { return p.Kind == PipelineFeature })
+	return len(planned) > 0, err
 }
 
 // Planning returns a Registry whose plan-time checks (Check*Plan) also see

@@ -28,6 +28,7 @@ func CheckDeployment(d Deployment, env string) Problems {
 		ps = append(ps, CheckShadow(d.Name, d.ModelVersion, canary, d.Shadow.ModelVersion, &d.Shadow.SamplePercent)...)
 	}
 	ps = append(ps, CheckReplicas(&d.Replicas.Min, &d.Replicas.Max)...)
+	ps = append(ps, CheckRollback(d.Name, d.ModelVersion, d.Rollback)...)
 	return append(ps, CheckPromoteFrom(d.Name, d.PromoteFrom, env)...)
 }
 

@@ -110,6 +110,23 @@ type Tx interface {
 	InsertFeatureView(ctx context.Context, env string, v FeatureView) error
 	UpdateFeatureView(ctx context.Context, env string, v FeatureView) error
 	DeleteFeatureView(ctx context.Context, env, name string, version int64, revision int64) error
+	// DeploymentsRollingBackTo lists the names of the deployments whose
+	// rollback version is a model version, sorted.
+	DeploymentsRollingBackTo(ctx context.Context, env, modelVersionID string) ([]string, error)
+
+	Pipeline(ctx context.Context, env, name string) (Pipeline, error)
+	// PipelinesWriting lists the pipelines whose writes name a feature
+	// version, sorted by name.
+	PipelinesWriting(ctx context.Context, env, featureVersionID string) ([]Pipeline, error)
+	// PipelinesNaming lists the names of the pipelines whose reads or
+	// writes name obj (a feature version, a model or a deployment), sorted.
+	PipelinesNaming(ctx context.Context, env string, obj Ref) ([]string, error)
+	// HasFeaturePipelines reports whether env holds a pipeline of kind
+	// feature.
+	HasFeaturePipelines(ctx context.Context, env string) (bool, error)
+	InsertPipeline(ctx context.Context, env string, p Pipeline) error
+	UpdatePipeline(ctx context.Context, env string, p Pipeline) error
+	DeletePipeline(ctx context.Context, env, name string, revision int64) error
 
 	Suite(ctx context.Context, env, name string) (ValidationSuite, error)
 	// SuitesFor lists the suites that target a feature version or a model

@@ -23,6 +23,7 @@ const (
 	KindApproval       Kind = "model version approval"
 	KindEnvironment    Kind = "environment"
 	KindFeatureView    Kind = "feature view"
+	KindPipeline       Kind = "pipeline"
 )
 
 // Ref names one object of an environment.
@@ -32,6 +33,9 @@ type Ref struct {
 	// ServedBy names the deployments that serve a model version, when a
 	// message should say so.
 	ServedBy []string
+	// Rollback marks a deployment that names a model version as its
+	// rollback version.
+	Rollback bool
 }
 
 func (r Ref) String() string {
@@ -255,6 +259,9 @@ type Deployment struct {
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 	Revision     int64     `json:"revision"`
+	// Rollback is the model version to fall back to (rule D10), not
+	// served; "" for none.
+	Rollback string `json:"rollback_model_version_id,omitempty"`
 }
 
 // ID is the deployment's id: its name.

@@ -16,10 +16,11 @@ const providerBlock = `terraform {
 provider "mlops" {}
 `
 
-// mlopsConfig is n registry objects: per 10, one feature group, two
-// feature versions of 20 features, one model, two model versions, an
-// approval of each, an alias and a deployment that serves the alias's
-// version with the other as canary. One environment policy (not counted)
+// mlopsConfig is n registry objects: per 12, one feature group, two
+// feature versions of 20 features, a feature pipeline that writes both,
+// one model, a training pipeline that reads both versions and writes it,
+// two model versions, an approval of each, an alias and a deployment that
+// serves the alias's version with the other as canary. One environment policy (not counted)
 // requires approval, so that every deployment's plan checks its approvals
 // (D6) and its gates.
 func mlopsConfig(n int) string {
@@ -31,7 +32,7 @@ resource "mlops_environment" "default" {
   require_approval = true
 }
 `)
-	for u := 0; u < n/10; u++ {
+	for u := 0; u < n/12; u++ {
 		fmt.Fprintf(&b, `
 resource "mlops_feature_group" "g%[1]d" {
   name        = "group_%[1]d"
@@ -53,8 +54,22 @@ resource "mlops_feature_version" "g%[1]d_v%[2]d" {
 `, u, v, features(18))
 		}
 		fmt.Fprintf(&b, `
+resource "mlops_pipeline" "g%[1]d" {
+  name     = "group-%[1]d"
+  kind     = "feature"
+  schedule = "*/15 * * * *"
+  writes   = { feature_version_ids = [mlops_feature_version.g%[1]d_v1.id, mlops_feature_version.g%[1]d_v2.id] }
+}
+
 resource "mlops_model" "m%[1]d" {
   name = "model-%[1]d"
+}
+
+resource "mlops_pipeline" "m%[1]d" {
+  name   = "model-%[1]d-training"
+  kind   = "training"
+  reads  = { feature_version_ids = [mlops_feature_version.g%[1]d_v1.id, mlops_feature_version.g%[1]d_v2.id] }
+  writes = { model_id = mlops_model.m%[1]d.id }
 }
 `, u)
 		for v := 1; v <= 2; v++ {

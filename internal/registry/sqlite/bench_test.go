@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
@@ -63,15 +64,30 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 				_, err := reg.CreateApproval(ctx, registry.Approval{ModelVersionID: registry.ModelVersionID(model, v), Status: registry.ApprovalApproved})
 				return err
 			})
+			mustDo(tb, func() error {
+				_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: fmt.Sprintf("%s-v%d", strings.ReplaceAll(group, "_", "-"), v),
+					Kind: registry.PipelineFeature, Enabled: true, Writes: registry.PipelineWrites{FeatureVersionIDs: []string{registry.FeatureVersionID(group, v)}}})
+				return err
+			})
 		}
-		// A view over both versions, and version 3 reading it.
+		// A view over both versions, and version 4 reading it.
 		mustDo(tb, func() error {
 			_, err := reg.CreateFeatureView(ctx, chainView(group))
 			return err
 		})
 		mustDo(tb, func() error {
-			_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: model, Version: 3, ArtifactURI: fmt.Sprintf("s3://m/%s/3", model),
+			_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: model, Version: 4, ArtifactURI: fmt.Sprintf("s3://m/%s/4", model),
 				FeatureViewIDs: []string{group + "_view/1"}, Inputs: []registry.Input{{Feature: "v1_f_1", Type: "double"}}})
+			return err
+		})
+		mustDo(tb, func() error {
+			_, err := reg.CreateApproval(ctx, registry.Approval{ModelVersionID: model + "/4", Status: registry.ApprovalApproved})
+			return err
+		})
+		mustDo(tb, func() error {
+			_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: model + "-training", Kind: registry.PipelineTraining, Enabled: true,
+				Reads:  registry.PipelineReads{FeatureVersionIDs: []string{registry.FeatureVersionID(group, 1), registry.FeatureVersionID(group, 2)}},
+				Writes: registry.PipelineWrites{ModelID: model}})
 			return err
 		})
 		mustDo(tb, func() error {
@@ -79,7 +95,7 @@ func chainRegistry(tb testing.TB, extra int) (*registry.Registry, *sqlstore.Stor
 			return err
 		})
 		mustDo(tb, func() error {
-			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Replicas: registry.DefaultReplicas,
+			_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: dep, ModelVersion: model + "/2", Rollback: model + "/1", Replicas: registry.DefaultReplicas,
 				Shadow: &registry.Shadow{ModelVersion: model + "/3", SamplePercent: 10}})
 			return err
 		})
@@ -127,7 +143,7 @@ func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 			return err
 		})
 		measure("model version", func() error {
-			_, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 4, FeatureVersionIDs: []string{"transactions/2"},
+			_, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 5, FeatureVersionIDs: []string{"transactions/2"},
 				AllFeatureVersionsKnown: true, AllFeatureViewsKnown: true, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}, InputsKnown: true})
 			return err
 		})
@@ -151,18 +167,29 @@ func TestPlanChecksCostTheChainNotTheRegistry(t *testing.T) {
 			return err
 		})
 		measure("model version on a view", func() error {
-			_, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 4, FeatureViewIDs: []string{"transactions_view/1"},
+			_, err := reg.CheckModelVersionPlan(ctx, registry.ModelVersionPlan{Model: "fraud", Version: 5, FeatureViewIDs: []string{"transactions_view/1"},
 				AllFeatureVersionsKnown: true, AllFeatureViewsKnown: true, Inputs: []registry.Input{{Feature: "v1_f_1", Type: "double"}}, InputsKnown: true})
 			return err
 		})
 		measure("deployment through a view", func() error {
-			_, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/3"})
+			_, err := reg.CheckDeploymentPlan(ctx, registry.Deployment{Name: "fraud-scoring", ModelVersion: "fraud/4"})
+			return err
+		})
+		// Disabling the pipeline of transactions/1, which the rollback
+		// version fraud/1 reads: D10 walks the chain back to fraud-scoring.
+		measure("pipeline", func() error {
+			off := registry.Pipeline{Name: "transactions-v1", Kind: registry.PipelineFeature,
+				Writes: registry.PipelineWrites{FeatureVersionIDs: []string{"transactions/1"}}}
+			ps, err := reg.CheckPipelinePlan(ctx, registry.PipelineChange{Prior: &registry.Pipeline{Name: "transactions-v1"}, Next: &off})
+			if err == nil && !ps.HasErrors() {
+				t.Fatalf("disabling transactions-v1 was not refused: %v", ps)
+			}
 			return err
 		})
 		return n
 	}
-	alone, crowded := count(0), count(200)
-	t.Logf("queries per plan-time check (alone / with 200 other chains): %v / %v", alone, crowded)
+	alone, crowded := count(0), count(100)
+	t.Logf("queries per plan-time check (alone / with 100 other chains): %v / %v", alone, crowded)
 	for what, n := range alone {
 		if crowded[what] != n {
 			t.Errorf("the plan-time check of a %s grows with the registry: %d -> %d queries", what, n, crowded[what])

@@ -514,7 +514,7 @@ type tx struct {
 func (t *tx) missing(table string) bool { return t.absent[table] }
 
 // writtenTables are the tables Written looks in.
-var writtenTables = []string{"audit", "feature_groups", "feature_versions", "models", "model_versions", "deployments", "validation_suites", "feature_views"}
+var writtenTables = []string{"audit", "feature_groups", "feature_versions", "models", "model_versions", "deployments", "validation_suites", "feature_views", "pipelines"}
 
 func (t *tx) Written(ctx context.Context, env string) (bool, error) {
 	var exists []string

@@ -1,0 +1,2 @@
+# A pipeline is imported by its name.
+terraform import mlops_pipeline.transactions_v1 transactions-v1
