@@ -10,7 +10,8 @@
 #
 # Each argument is a Terraform or OpenTofu binary to check with (default:
 # the terraform on PATH). It fails unless
-#   - SHA256SUMS lists the archive and the registry manifest, and they match;
+#   - SHA256SUMS lists the archive and the registry manifest
+#     (terraform-registry-manifest.json), and their checksums match;
 #   - the archive holds terraform-provider-mlops_v<version>, whose -version
 #     names that version and the commit checked out;
 #   - init installs mlops-tf/mlops <version> from the mirror and writes it to
@@ -51,8 +52,11 @@ for f in "$archive" "$manifest"; do
   grep -q "  $f\$" "$sums" || die "${sums##*/} does not list $f"
 done
 (cd "$DIST" && sha256sum --check --ignore-missing --strict "${sums##*/}") || die "checksums do not match"
-cmp -s "$DIST/$manifest" "$REPO_ROOT/terraform-registry-manifest.json" ||
-  die "$manifest is not terraform-registry-manifest.json"
+# The manifest is not in dist/ (the release uploads it from the repository
+# under that name): its checksum must be that of the repository's file.
+manifest_sum=$(sha256sum "$REPO_ROOT/terraform-registry-manifest.json")
+grep -qx "${manifest_sum%% *}  $manifest" "$sums" ||
+  die "${sums##*/} does not list terraform-registry-manifest.json's checksum as $manifest"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mlops-release-check.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -108,7 +112,7 @@ provider "mlops" {
 }
 
 resource "mlops_feature_group" "check" {
-  name        = "release-check"
+  name        = "release_check"
   primary_key = ["id"]
 }
 HCL

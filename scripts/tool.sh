@@ -65,10 +65,17 @@ install_tofu() {
   echo "$bin"
 }
 
+# Whether `goreleaser --version` says it is $GORELEASER_VERSION.
+goreleaser_ok() {
+  local out
+  out=$("$1" --version 2>/dev/null) || return 1
+  [[ $out$'\n' =~ GitVersion:[[:space:]]*"$GORELEASER_VERSION"$'\n' ]]
+}
+
 install_goreleaser() {
   local dir=$CACHE/goreleaser-$GORELEASER_VERSION
   local bin=$dir/goreleaser
-  if [[ -x $bin ]] && "$bin" --version 2>/dev/null | grep -q "GitVersion:[[:space:]]*${GORELEASER_VERSION#v}$"; then
+  if [[ -x $bin ]] && goreleaser_ok "$bin"; then
     echo "$bin"
     return
   fi
@@ -78,6 +85,7 @@ install_goreleaser() {
   tmp=$(mktemp -d)
   # Outside this repository, so that its go.mod plays no part.
   (cd "$tmp" && CGO_ENABLED=0 GOBIN="$tmp" go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION")
+  goreleaser_ok "$tmp/goreleaser" || die "the GoReleaser just built does not say it is $GORELEASER_VERSION"
   mv -f "$tmp/goreleaser" "$bin"
   rmdir "$tmp"
   echo "$bin"
