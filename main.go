@@ -19,14 +19,32 @@ import (
 	"github.com/mlops-tf/terraform-provider-mlops/internal/provider"
 )
 
-// version is set by the release build.
-var version = "dev"
+// version and commit are set by the release build (.goreleaser.yml) and by
+// make build, with -ldflags "-X main.version=... -X main.commit=...".
+var (
+	version = "dev"
+	commit  = ""
+)
 
 func main() {
-	var debugMode bool
+	var debugMode, showVersion bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
+	flag.BoolVar(&showVersion, "version", false, "print the provider's version and exit")
 	flag.Parse()
+	if showVersion {
+		fmt.Println(versionLine())
+		return
+	}
 	os.Exit(run(debugMode, tf6server.Serve))
+}
+
+// versionLine is what -version prints: the version, and the commit it was
+// built from when the build says.
+func versionLine() string {
+	if commit == "" {
+		return "terraform-provider-mlops " + version
+	}
+	return "terraform-provider-mlops " + version + " (commit " + commit + ")"
 }
 
 // serveFunc serves a provider to Terraform until it stops the plugin:

@@ -406,7 +406,7 @@ func (w *workdir) writeFile(name, content string) {
 // line of standard output as it comes. It calls no t.Fatal, so that
 // goroutines may use it; the error is for a run that did not end by itself.
 func runTF(ctx context.Context, w *workdir, onLine func(string), args ...string) (result, error) {
-	cmd := exec.Command("terraform", args...)
+	cmd := exec.Command(terraformBin, args...)
 	cmd.Dir = w.dir
 	cmd.Env = w.environ()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

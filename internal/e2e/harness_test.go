@@ -1,6 +1,8 @@
 // Package e2e runs the built provider binary under the terraform on PATH,
 // the way users run it: a dev_overrides CLI config, no `terraform init`,
 // real workspaces. It runs when TF_ACC is set, like the acceptance tests.
+// TERRAFORM names another binary to run instead: a path, or tofu for the
+// OpenTofu that `make tofu` builds (built first if it is not there yet).
 package e2e
 
 import (
@@ -26,7 +28,29 @@ var (
 	buildOnce sync.Once
 	buildDir  string
 	buildErr  error
+	// terraformBin is the Terraform (or OpenTofu) binary that every test
+	// runs, found by cliConfig.
+	terraformBin string
 )
+
+// findTerraform finds the binary that TERRAFORM names, by default the
+// terraform on PATH.
+func findTerraform() (string, error) {
+	switch name := os.Getenv("TERRAFORM"); name {
+	case "":
+		return exec.LookPath("terraform")
+	case "tofu":
+		cmd := exec.Command(filepath.Join(moduleRoot(), "scripts", "tool.sh"), "tofu")
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("TERRAFORM=tofu: scripts/tool.sh tofu: %w", err)
+		}
+		return strings.TrimSpace(string(out)), nil
+	default:
+		return exec.LookPath(name)
+	}
+}
 
 // providerBinary builds the provider once per test run and returns the CLI
 // config that makes Terraform load it.
@@ -36,6 +60,9 @@ func cliConfig(t *testing.T) string {
 		t.Skip("end-to-end tests run with TF_ACC=1 (make test)")
 	}
 	buildOnce.Do(func() {
+		if terraformBin, buildErr = findTerraform(); buildErr != nil {
+			return
+		}
 		// One build for every test of the run, removed by TestMain.
 		buildDir, buildErr = os.MkdirTemp("", "mlops-e2e") //nolint:usetesting // outlives any one test
 		if buildErr != nil {
@@ -161,7 +188,7 @@ func (w *workdir) run(args ...string) result {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd := exec.CommandContext(ctx, terraformBin, args...)
 	cmd.Dir = w.dir
 	cmd.Env = w.environ()
 	var stdout, stderr bytes.Buffer

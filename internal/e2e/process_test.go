@@ -54,7 +54,7 @@ func testTerraformKilled(t *testing.T, registryURL string) {
 	}
 	w := faultWorkdir(t, registryURL)
 
-	cmd := exec.Command("terraform", "apply", "-auto-approve", "-no-color")
+	cmd := exec.Command(terraformBin, "apply", "-auto-approve", "-no-color")
 	cmd.Dir = w.dir
 	cmd.Env = w.environ()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -98,6 +98,7 @@ func (p *mlopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 }
 
 func (p *mlopsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	tflog.Info(ctx, "configuring the mlops provider", map[string]any{"version": p.version})
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
