@@ -16,13 +16,14 @@ const providerBlock = `terraform {
 provider "mlops" {}
 `
 
-// mlopsConfig is n registry objects: per 12, one feature group, two
-// feature versions of 20 features, a feature pipeline that writes both,
-// one model, a training pipeline that reads both versions and writes it,
-// two model versions, an approval of each, an alias and a deployment that
-// serves the alias's version with the other as canary. One environment policy (not counted)
-// requires approval, so that every deployment's plan checks its approvals
-// (D6) and its gates.
+// mlopsConfig is n registry objects: per 13, one feature group, two
+// feature versions of 20 features, a feature pipeline that writes both, a
+// feature view over the second, one model, a training pipeline that reads
+// both versions and writes it, two model versions (the second reading the
+// view), an approval of each, an alias and a deployment that serves the
+// alias's version with the other as canary. One environment policy (not
+// counted) requires approval, so that every deployment's plan checks its
+// approvals (D6) and its gates.
 func mlopsConfig(n int) string {
 	var b strings.Builder
 	b.WriteString(providerBlock)
@@ -32,7 +33,7 @@ resource "mlops_environment" "default" {
   require_approval = true
 }
 `)
-	for u := 0; u < n/12; u++ {
+	for u := 0; u < n/13; u++ {
 		fmt.Fprintf(&b, `
 resource "mlops_feature_group" "g%[1]d" {
   name        = "group_%[1]d"
@@ -61,6 +62,12 @@ resource "mlops_pipeline" "g%[1]d" {
   writes   = { feature_version_ids = [mlops_feature_version.g%[1]d_v1.id, mlops_feature_version.g%[1]d_v2.id] }
 }
 
+resource "mlops_feature_view" "g%[1]d" {
+  name    = "view_%[1]d"
+  version = 1
+  sources = [{ feature_version_id = mlops_feature_version.g%[1]d_v2.id }]
+}
+
 resource "mlops_model" "m%[1]d" {
   name = "model-%[1]d"
 }
@@ -79,7 +86,7 @@ resource "mlops_model_version" "m%[1]d_v%[2]d" {
   version             = %[2]d
   artifact_uri        = "s3://models/model-%[1]d/%[2]d"
   artifact_digest     = "sha256:%064[3]x"
-  feature_version_ids = [mlops_feature_version.g%[1]d_v%[2]d.id]
+%[4]s
   inputs              = [{ feature = "f_1", type = "double" }, { feature = "f_2", type = "double" }]
   metrics             = { auc = 0.9%[2]d }
 }
@@ -89,7 +96,7 @@ resource "mlops_model_version_approval" "m%[1]d_v%[2]d" {
   status           = "approved"
   reason           = "benchmark"
 }
-`, u, v, u*10+v)
+`, u, v, u*10+v, modelVersionReads(u, v))
 		}
 		fmt.Fprintf(&b, `
 resource "mlops_model_alias" "m%[1]d" {
@@ -106,6 +113,15 @@ resource "mlops_deployment" "d%[1]d" {
 `, u)
 	}
 	return b.String()
+}
+
+// modelVersionReads is what version v of model u reads: version 1 its
+// feature version, version 2 the feature view over feature version 2.
+func modelVersionReads(u, v int) string {
+	if v == 1 {
+		return fmt.Sprintf("  feature_version_ids = [mlops_feature_version.g%d_v1.id]", u)
+	}
+	return fmt.Sprintf("  feature_view_ids    = [mlops_feature_view.g%d.id]", u)
 }
 
 func features(n int) string {
