@@ -3,6 +3,9 @@ package dataset_test
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
+	"errors"
+	"io"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -236,6 +239,50 @@ func benchValidate(b *testing.B, format string) {
 func BenchmarkValidateCSV1M(b *testing.B)     { benchValidate(b, dataset.FormatCSV) }
 func BenchmarkValidateJSONL1M(b *testing.B)   { benchValidate(b, dataset.FormatJSONL) }
 func BenchmarkValidateParquet1M(b *testing.B) { benchValidate(b, dataset.FormatParquet) }
+
+// BenchmarkReadCSV1MFloor is the floor under BenchmarkValidateCSV1M: a bare
+// encoding/csv read of the same file, every field of every row, checking
+// nothing. Validation's target is within 2x of it.
+func BenchmarkReadCSV1MFloor(b *testing.B) {
+	const rows = 1000000
+	path := bigFile(b, dataset.FormatCSV, rows)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		n, err := readCSVRows(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != rows {
+			b.Fatalf("read %d rows, want %d", n, rows)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/time.Since(start).Seconds(), "rows/s")
+}
+
+// readCSVRows reads every record of a CSV file with a header and returns
+// the number of data rows.
+func readCSVRows(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = f.Close() }()
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.ReuseRecord = true
+	n := -1 // the header
+	for {
+		_, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+}
 
 // TestStreamingMemory shows that memory does not grow with the number of
 // rows: the same suite (uniqueness on a column of five values) over 50,000
