@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -124,19 +125,113 @@ func modelVersionReads(u, v int) string {
 	return fmt.Sprintf("  feature_view_ids    = [mlops_feature_view.g%d.id]", u)
 }
 
+// features lists features f_1 to f_n, one a line.
 func features(n int) string {
 	var b strings.Builder
 	for i := 1; i <= n; i++ {
-		typ := "double"
-		if i%5 == 0 {
-			typ = "array<bigint>"
-		}
-		fmt.Fprintf(&b, "    { name = \"f_%d\", type = %q },\n", i, typ)
+		fmt.Fprintf(&b, "    { name = \"f_%d\", type = %q },\n", i, featureType(i))
 	}
 	return b.String()
 }
 
-// terraformDataConfig is n terraform_data resources, Terraform's own floor.
+// inputs lists inputs over features f_1 to f_n, of their types.
+func inputs(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "    { feature = \"f_%d\", type = %q },\n", i, featureType(i))
+	}
+	return b.String()
+}
+
+func featureType(i int) string {
+	if i%5 == 0 {
+		return "array<bigint>"
+	}
+	return "double"
+}
+
+// wideFeatureVersionConfig is one feature group and one feature version of
+// width features (the two keys and f_1 to f_width-2).
+func wideFeatureVersionConfig(width int) string {
+	return providerBlock + wideFeatureVersion(width-2)
+}
+
+func wideFeatureVersion(extra int) string {
+	return fmt.Sprintf(`
+resource "mlops_feature_group" "wide" {
+  name        = "wide"
+  primary_key = ["entity_id"]
+  event_time  = "event_ts"
+}
+
+resource "mlops_feature_version" "wide" {
+  feature_group_id = mlops_feature_group.wide.id
+  version          = 1
+  features = [
+    { name = "entity_id", type = "string" },
+    { name = "event_ts", type = "timestamp" },
+%s  ]
+}
+`, features(extra))
+}
+
+// wideInputsConfig is one model version with width inputs, reading a
+// feature version that has them (and its two keys), with its model and
+// feature group.
+func wideInputsConfig(width int) string {
+	return providerBlock + wideFeatureVersion(width) + fmt.Sprintf(`
+resource "mlops_model" "wide" {
+  name = "wide"
+}
+
+resource "mlops_model_version" "wide" {
+  model_id            = mlops_model.wide.id
+  version             = 1
+  artifact_uri        = "s3://models/wide/1"
+  artifact_digest     = "sha256:%064x"
+  feature_version_ids = [mlops_feature_version.wide.id]
+  inputs = [
+%s  ]
+}
+`, 1, inputs(width))
+}
+
+var (
+	mlopsResource = regexp.MustCompile(`^resource "mlops_(\w+)" "(\w+)" \{$`)
+	mlopsIDRef    = regexp.MustCompile(`\bmlops_(\w+)\.(\w+)\.id\b`)
+	mlopsOtherRef = regexp.MustCompile(`\bmlops_(\w+)\.(\w+)\.(\w+)\b`)
+)
+
+// resourceClosed is the line that closes a resource block.
+const resourceClosed = "}"
+
+// terraformDataFairConfig turns a configuration of mlops resources into one
+// of terraform_data resources whose input holds each resource's arguments,
+// the same values, the same references between them (to the other's id, or
+// to the argument its output echoes): Terraform's floor for objects of
+// this size. It is derived from the mlops configuration itself, so that
+// the two cannot drift apart.
+func terraformDataFairConfig(mlops string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimPrefix(mlops, providerBlock), "\n") {
+		switch m := mlopsResource.FindStringSubmatch(l); {
+		case m != nil:
+			fmt.Fprintf(&b, "resource \"terraform_data\" \"%s_%s\" {\n  input = {\n", m[1], m[2])
+		case l == resourceClosed:
+			b.WriteString("  }\n}\n")
+		case l == "":
+			b.WriteString("\n")
+		default:
+			l = mlopsIDRef.ReplaceAllString(l, "terraform_data.${1}_${2}.id")
+			l = mlopsOtherRef.ReplaceAllString(l, "terraform_data.${1}_${2}.output.${3}")
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// terraformDataConfig is n terraform_data resources of one small value
+// each: Terraform's own floor, the light baseline.
 func terraformDataConfig(n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {

@@ -1,12 +1,16 @@
-// Command tfbench measures the provider against Terraform's own floor: the
-// same number of terraform_data resources. For each N it generates a
-// configuration of N registry objects (a realistic mix: feature groups,
-// feature versions of 20 features, models, model versions, approvals,
-// aliases, deployments) and
-// one of N terraform_data resources, and times apply, plan (with refresh)
-// and destroy of each with the terraform on PATH, recording the peak memory
-// of the provider process and the registry queries per refreshed object.
-// It writes the results to BENCHMARKS.md. Run it with `make bench`.
+// Command tfbench measures the provider against Terraform's own floor. For
+// each N it generates a configuration of N registry objects (a realistic
+// mix: feature groups, feature versions of 20 features, models, model
+// versions, approvals, aliases, deployments), one of N light terraform_data
+// resources, and a fair one of terraform_data resources holding the same
+// values as the registry objects, and times apply, plan (with refresh) and
+// destroy with the terraform on PATH, recording the peak memory of the
+// provider process, its CPU time and the registry queries per refreshed
+// object. Then it does the same for wide objects (a feature version of
+// thousands of features, a model version of a thousand inputs) beside
+// terraform_data holding the same lists. It prints the machine's cores and
+// load average first, and writes the results to BENCHMARKS.md. Run it with
+// `make bench`.
 package main
 
 import (
@@ -25,15 +29,24 @@ import (
 
 func main() {
 	sizes := flag.String("n", "100,1000,5000", "comma-separated object counts")
+	wideFeatures := flag.String("wide-features", "1000,5000", "comma-separated widths of the wide feature version (empty: none)")
+	wideInputs := flag.String("wide-inputs", "1000", "comma-separated input counts of the wide model version (empty: none)")
 	out := flag.String("out", "BENCHMARKS.md", "report file")
 	destroyUpTo := flag.Int("destroy-up-to", 1000, "time destroy only for N up to this (terraform_data's own destroy of 5,000 takes over ten minutes)")
 	emit := flag.Int("config", 0, "print the configuration of N registry objects and exit (for profiling)")
+	fair := flag.Bool("fair", false, "with -config, print its terraform_data counterpart instead")
 	flag.Parse()
 	if *emit > 0 {
-		fmt.Print(mlopsConfig(*emit))
+		if *fair {
+			fmt.Print(terraformDataFairConfig(mlopsConfig(*emit)))
+		} else {
+			fmt.Print(mlopsConfig(*emit))
+		}
 		return
 	}
-	if err := run(*sizes, *out, *destroyUpTo); err != nil {
+	m := machine()
+	fmt.Println("tfbench: " + m)
+	if err := run(*sizes, *wideFeatures, *wideInputs, *out, *destroyUpTo, m); err != nil {
 		fmt.Fprintln(os.Stderr, "tfbench:", err)
 		os.Exit(1)
 	}
@@ -59,7 +72,12 @@ func (m measurement) peakRSSKiB() int64 {
 	return max(m.apply.peakRSSKiB, m.plan.peakRSSKiB, m.destroy.peakRSSKiB)
 }
 
-func run(sizes, out string, destroyUpTo int) error {
+// results are the report's table rows.
+type results struct {
+	rows, cpuRows, fairRows, wideRows []string
+}
+
+func run(sizes, wideFeatures, wideInputs, out string, destroyUpTo int, machine string) error {
 	tf, err := exec.LookPath("terraform")
 	if err != nil {
 		return fmt.Errorf("terraform not found on PATH: %w", err)
@@ -73,18 +91,23 @@ func run(sizes, out string, destroyUpTo int) error {
 	if err != nil {
 		return err
 	}
-	var rows, cpuRows []string
-	for _, s := range strings.Split(sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 10 {
-			return fmt.Errorf("bad size %q: want a number of at least 10", s)
-		}
+	var res results
+	ns, err := parseSizes(sizes, 10)
+	if err != nil {
+		return err
+	}
+	for _, n := range ns {
 		destroy := n <= destroyUpTo
 		floor, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("data-%d", n)), terraformDataConfig(n), false, destroy)
 		if err != nil {
 			return fmt.Errorf("terraform_data, N=%d: %w", n, err)
 		}
-		ours, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("mlops-%d", n)), mlopsConfig(n), true, destroy)
+		config := mlopsConfig(n)
+		fair, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("fair-%d", n)), terraformDataFairConfig(config), false, false)
+		if err != nil {
+			return fmt.Errorf("terraform_data of the same values, N=%d: %w", n, err)
+		}
+		ours, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("mlops-%d", n)), config, true, destroy)
 		if err != nil {
 			return fmt.Errorf("mlops, N=%d: %w", n, err)
 		}
@@ -93,14 +116,71 @@ func run(sizes, out string, destroyUpTo int) error {
 			secs(ours.plan), secs(floor.plan), ratio(ours.plan, floor.plan),
 			secs(ours.destroy), secs(floor.destroy), ratio(ours.destroy, floor.destroy),
 			float64(ours.peakRSSKiB())/1024, ours.queriesPerObject)
-		cpuRow := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s |", n,
-			cpuSecs(ours.apply.cpu-ours.apply.providerCPU), cpuSecs(ours.apply.providerCPU), cpuSecs(floor.apply.cpu),
-			cpuSecs(ours.plan.cpu-ours.plan.providerCPU), cpuSecs(ours.plan.providerCPU), cpuSecs(floor.plan.cpu))
-		fmt.Println(row)
-		fmt.Println(cpuRow)
-		rows, cpuRows = append(rows, row), append(cpuRows, cpuRow)
+		fairRow := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", n,
+			secs(ours.apply), secs(fair.apply), ratio(ours.apply, fair.apply), secs(floor.apply), ratio(ours.apply, floor.apply),
+			secs(ours.plan), secs(fair.plan), ratio(ours.plan, fair.plan), secs(floor.plan), ratio(ours.plan, floor.plan))
+		cpuRow := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s | %s | %s |", n,
+			cpuSecs(ours.apply.cpu-ours.apply.providerCPU), cpuSecs(ours.apply.providerCPU), cpuSecs(floor.apply.cpu), cpuSecs(fair.apply.cpu),
+			cpuSecs(ours.plan.cpu-ours.plan.providerCPU), cpuSecs(ours.plan.providerCPU), cpuSecs(floor.plan.cpu), cpuSecs(fair.plan.cpu))
+		for _, r := range []string{row, fairRow, cpuRow} {
+			fmt.Println(r)
+		}
+		res.rows, res.cpuRows, res.fairRows = append(res.rows, row), append(res.cpuRows, cpuRow), append(res.fairRows, fairRow)
 	}
-	return writeReport(out, report(tf, rows, cpuRows, destroyUpTo))
+	var wide []wideCase
+	for _, w := range []struct {
+		flag, name string
+		config     func(int) string
+	}{
+		{wideFeatures, "feature version of %d features", wideFeatureVersionConfig},
+		{wideInputs, "model version with %d inputs", wideInputsConfig},
+	} {
+		widths, err := parseSizes(w.flag, 3)
+		if err != nil {
+			return err
+		}
+		for _, n := range widths {
+			wide = append(wide, wideCase{fmt.Sprintf(w.name, n), w.config(n)})
+		}
+	}
+	for i, c := range wide {
+		fair, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("wide-data-%d", i)), terraformDataFairConfig(c.config), false, false)
+		if err != nil {
+			return fmt.Errorf("terraform_data, %s: %w", c.name, err)
+		}
+		ours, err := measure(tf, env, filepath.Join(root, fmt.Sprintf("wide-mlops-%d", i)), c.config, true, false)
+		if err != nil {
+			return fmt.Errorf("mlops, %s: %w", c.name, err)
+		}
+		row := fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", c.name,
+			secs(ours.apply), secs(fair.apply), ratio(ours.apply, fair.apply),
+			secs(ours.plan), secs(fair.plan), ratio(ours.plan, fair.plan),
+			cpuSecs(ours.apply.cpu-ours.apply.providerCPU), cpuSecs(ours.apply.providerCPU), cpuSecs(fair.apply.cpu),
+			cpuSecs(ours.plan.cpu-ours.plan.providerCPU), cpuSecs(ours.plan.providerCPU), cpuSecs(fair.plan.cpu))
+		fmt.Println(row)
+		res.wideRows = append(res.wideRows, row)
+	}
+	return writeReport(out, report(tf, machine, res, destroyUpTo))
+}
+
+// wideCase is one configuration of a few wide objects.
+type wideCase struct{ name, config string }
+
+// parseSizes parses a comma-separated list of numbers of at least least;
+// an empty list is none.
+func parseSizes(list string, least int) ([]int, error) {
+	var ns []int
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < least {
+			return nil, fmt.Errorf("bad size %q: want a number of at least %d", s, least)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
 }
 
 // The results go between these markers, so that the prose around them (the
@@ -286,7 +366,7 @@ func ratio(a, b step) string {
 	return fmt.Sprintf("%.2f×", a.wall.Seconds()/b.wall.Seconds())
 }
 
-func report(tf string, rows, cpuRows []string, destroyUpTo int) string {
+func report(tf, machine string, res results, destroyUpTo int) string {
 	tfVersion, _ := exec.Command(tf, "version").Output()
 	goVersion := runtime.Version()
 	var b strings.Builder
@@ -299,20 +379,38 @@ func report(tf string, rows, cpuRows []string, destroyUpTo int) string {
 	b.WriteString("(the largest of the processes of the three commands); queries per object are the registry queries the store\n")
 	fmt.Fprintf(&b, "logged during a refreshing plan, divided by the objects in state. Destroy is timed up to N = %d\n", destroyUpTo)
 	b.WriteString("(`-destroy-up-to`): `terraform_data`'s own destroy of 5,000 resources takes over ten minutes here.\n\n")
-	b.WriteString("Machine: " + machine() + "; " + goVersion + "; " + firstLine(string(tfVersion)) + ".\n\n")
+	b.WriteString("Machine: " + machine + "; " + goVersion + "; " + firstLine(string(tfVersion)) + ".\n\n")
 	b.WriteString("| N | apply | apply (terraform_data) | ratio | plan | plan (terraform_data) | ratio | destroy | destroy (terraform_data) | ratio | provider peak RSS (MB) | queries per refreshed object |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	writeRows(&b, res.rows)
+	b.WriteString("\nAgainst a fair baseline: `terraform_data` resources holding the same values as the registry objects\n")
+	b.WriteString("(each object's arguments in its `input`: the same feature lists, metrics, maps and references), generated\n")
+	b.WriteString("from the mlops configuration itself (`tfbench -config N -fair` prints it); the light baseline above is\n")
+	b.WriteString("repeated for comparison.\n\n")
+	b.WriteString("| N | apply | apply (fair) | ratio | apply (light) | ratio | plan | plan (fair) | ratio | plan (light) | ratio |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	writeRows(&b, res.fairRows)
+	b.WriteString("\nWhere the time goes: the CPU time of Terraform itself and of the provider processes (from their\n")
+	b.WriteString("resource usage) in the runs above, against the whole CPU time of the same command on `terraform_data`.\n\n")
+	b.WriteString("| N | apply: Terraform CPU | apply: provider CPU | apply (terraform_data): CPU | apply (fair): CPU | plan: Terraform CPU | plan: provider CPU | plan (terraform_data): CPU | plan (fair): CPU |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	writeRows(&b, res.cpuRows)
+	if len(res.wideRows) > 0 {
+		b.WriteString("\nWide objects: a feature group with one feature version of that many features (the two keys\n")
+		b.WriteString("included), and a model version with that many inputs reading a feature version that has them (the\n")
+		b.WriteString("configuration also holds that feature version, its group and the model), each beside `terraform_data`\n")
+		b.WriteString("resources holding the same values. Apply creates them; plan refreshes them, unchanged.\n\n")
+		b.WriteString("| objects | apply | apply (terraform_data) | ratio | plan | plan (terraform_data) | ratio | apply: Terraform CPU | apply: provider CPU | apply (terraform_data): CPU | plan: Terraform CPU | plan: provider CPU | plan (terraform_data): CPU |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+		writeRows(&b, res.wideRows)
+	}
+	return b.String()
+}
+
+func writeRows(b *strings.Builder, rows []string) {
 	for _, r := range rows {
 		b.WriteString(r + "\n")
 	}
-	b.WriteString("\nWhere the time goes: the CPU time of Terraform itself and of the provider processes (from their\n")
-	b.WriteString("resource usage) in the runs above, against the whole CPU time of the same command on `terraform_data`.\n\n")
-	b.WriteString("| N | apply: Terraform CPU | apply: provider CPU | apply (terraform_data): CPU | plan: Terraform CPU | plan: provider CPU | plan (terraform_data): CPU |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
-	for _, r := range cpuRows {
-		b.WriteString(r + "\n")
-	}
-	return b.String()
 }
 
 func machine() string {
@@ -336,7 +434,21 @@ func machine() string {
 			}
 		}
 	}
-	return fmt.Sprintf("%s, %d cores%s, %s/%s", model, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH)
+	return fmt.Sprintf("%s, %d cores%s, %s/%s, load average %s at start", model, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH, loadAverage())
+}
+
+// loadAverage is the 1, 5 and 15 minute load averages, so that a table from a
+// loaded machine is recognisable.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func firstLine(s string) string {
