@@ -16,6 +16,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -25,6 +26,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 func main() {
@@ -35,6 +38,7 @@ func main() {
 	destroyUpTo := flag.Int("destroy-up-to", 1000, "time destroy only for N up to this (terraform_data's own destroy of 5,000 takes over ten minutes)")
 	emit := flag.Int("config", 0, "print the configuration of N registry objects and exit (for profiling)")
 	fair := flag.Bool("fair", false, "with -config, print its terraform_data counterpart instead")
+	postgres := flag.Bool("postgres", true, "also measure the mix on a throwaway PostgreSQL (where PostgreSQL is installed)")
 	flag.Parse()
 	if *emit > 0 {
 		if *fair {
@@ -46,7 +50,7 @@ func main() {
 	}
 	m := machine()
 	fmt.Println("tfbench: " + m)
-	if err := run(*sizes, *wideFeatures, *wideInputs, *out, *destroyUpTo, m); err != nil {
+	if err := run(*sizes, *wideFeatures, *wideInputs, *out, *destroyUpTo, *postgres, m); err != nil {
 		fmt.Fprintln(os.Stderr, "tfbench:", err)
 		os.Exit(1)
 	}
@@ -74,10 +78,12 @@ func (m measurement) peakRSSKiB() int64 {
 
 // results are the report's table rows.
 type results struct {
-	rows, cpuRows, fairRows, wideRows []string
+	rows, cpuRows, fairRows, wideRows, pgRows []string
+	// noPostgres is why there is no PostgreSQL table.
+	noPostgres string
 }
 
-func run(sizes, wideFeatures, wideInputs, out string, destroyUpTo int, machine string) error {
+func run(sizes, wideFeatures, wideInputs, out string, destroyUpTo int, postgres bool, machine string) (err error) {
 	tf, err := exec.LookPath("terraform")
 	if err != nil {
 		return fmt.Errorf("terraform not found on PATH: %w", err)
@@ -95,6 +101,15 @@ func run(sizes, wideFeatures, wideInputs, out string, destroyUpTo int, machine s
 	ns, err := parseSizes(sizes, 10)
 	if err != nil {
 		return err
+	}
+	var pg *postgresCluster
+	if postgres {
+		if pg, res.noPostgres, err = startPostgres(); err != nil {
+			return fmt.Errorf("starting PostgreSQL: %w", err)
+		}
+		defer func() { err = errors.Join(err, pg.stop()) }()
+	} else {
+		res.noPostgres = "not measured in this run (`-postgres=false`)"
 	}
 	for _, n := range ns {
 		destroy := n <= destroyUpTo
@@ -126,6 +141,28 @@ func run(sizes, wideFeatures, wideInputs, out string, destroyUpTo int, machine s
 			fmt.Println(r)
 		}
 		res.rows, res.cpuRows, res.fairRows = append(res.rows, row), append(res.cpuRows, cpuRow), append(res.fairRows, fairRow)
+		if pg == nil {
+			continue
+		}
+		dbURL, err := pg.createDatabase(fmt.Sprintf("bench_%d", n))
+		if err != nil {
+			return err
+		}
+		pgDir := filepath.Join(root, fmt.Sprintf("postgres-%d", n))
+		onPG, err := measure(tf, append(env, "MLOPS_REGISTRY="+dbURL), pgDir, config, true, false)
+		if err != nil {
+			return fmt.Errorf("mlops on PostgreSQL, N=%d: %w", n, err)
+		}
+		if _, err := os.Stat(filepath.Join(pgDir, registry.DefaultRegistryFile)); err == nil {
+			return fmt.Errorf("mlops on PostgreSQL, N=%d: the provider wrote a SQLite registry instead", n)
+		}
+		pgRow := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f |", n,
+			secs(ours.apply), secs(onPG.apply), ratio(onPG.apply, ours.apply),
+			secs(ours.plan), secs(onPG.plan), ratio(onPG.plan, ours.plan),
+			cpuSecs(ours.plan.providerCPU), cpuSecs(onPG.plan.providerCPU),
+			float64(onPG.peakRSSKiB())/1024, onPG.queriesPerObject)
+		fmt.Println(pgRow)
+		res.pgRows = append(res.pgRows, pgRow)
 	}
 	var wide []wideCase
 	for _, w := range []struct {
@@ -395,6 +432,16 @@ func report(tf, machine string, res results, destroyUpTo int) string {
 	b.WriteString("| N | apply: Terraform CPU | apply: provider CPU | apply (terraform_data): CPU | apply (fair): CPU | plan: Terraform CPU | plan: provider CPU | plan (terraform_data): CPU | plan (fair): CPU |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	writeRows(&b, res.cpuRows)
+	b.WriteString("\nOn PostgreSQL: the same mix in a throwaway PostgreSQL cluster on this machine (durable: fsync on;\n")
+	b.WriteString("over a unix socket), one new database per N, against the SQLite rows above. Ratios are PostgreSQL's time\n")
+	b.WriteString("over SQLite's.\n\n")
+	if res.noPostgres != "" {
+		b.WriteString("PostgreSQL: " + res.noPostgres + ".\n")
+	} else {
+		b.WriteString("| N | apply (SQLite) | apply (PostgreSQL) | ratio | plan (SQLite) | plan (PostgreSQL) | ratio | plan: provider CPU (SQLite) | plan: provider CPU (PostgreSQL) | provider peak RSS (MB) | queries per refreshed object |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+		writeRows(&b, res.pgRows)
+	}
 	if len(res.wideRows) > 0 {
 		b.WriteString("\nWide objects: a feature group with one feature version of that many features (the two keys\n")
 		b.WriteString("included), and a model version with that many inputs reading a feature version that has them (the\n")
