@@ -41,7 +41,7 @@ func startPostgres() (*postgresCluster, string, error) {
 		owner, err := user.Lookup("postgres")
 		if err != nil {
 			_ = os.RemoveAll(root)
-			return nil, "running as root and there is no OS user postgres to run PostgreSQL as", nil
+			return nil, "running as root and there is no OS user postgres to run PostgreSQL as (" + err.Error() + ")", nil //nolint:nilerr // no PostgreSQL here: the report says why
 		}
 		uid, _ := strconv.Atoi(owner.Uid)
 		gid, _ := strconv.Atoi(owner.Gid)
