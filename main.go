@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"time"
@@ -185,8 +186,17 @@ const gcPercent = 400
 
 // memoryLimit, when GOMEMLIMIT is not set, is where the runtime starts to
 // collect more often instead of letting the heap grow as gcPercent allows,
-// so that the process stays small however large the configuration.
+// so that the process stays small however many objects a run has.
 const memoryLimit = 48 << 20
+
+// liveHeapHeadroom: once the live heap passes a quarter of memoryLimit (a
+// feature version of thousands of features keeps that much live while a
+// request is served), the limit follows it at this multiple of the live
+// heap, as gcPercent would. A fixed limit near the live heap makes the
+// runtime collect over and over for nothing: a plan of one feature
+// version of 5,000 features took four times the provider's CPU (24 s
+// against 5.7 s).
+const liveHeapHeadroom = 4
 
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
@@ -194,5 +204,31 @@ func tuneGC() {
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
+		followLiveHeap()
 	}
+}
+
+// memoryLimitFor is the soft memory limit for a live heap of live bytes.
+func memoryLimitFor(live uint64) int64 {
+	if l := int64(min(live, 1<<40)) * liveHeapHeadroom; l > memoryLimit {
+		return l
+	}
+	return memoryLimit
+}
+
+// gcTick is garbage from its start: its finalizer runs after each
+// collection.
+type gcTick struct{ _ [32]byte }
+
+// followLiveHeap sets the soft memory limit from the live heap after every
+// garbage collection.
+func followLiveHeap() {
+	runtime.SetFinalizer(&gcTick{}, func(*gcTick) {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(sample)
+		if sample[0].Value.Kind() == metrics.KindUint64 {
+			debug.SetMemoryLimit(memoryLimitFor(sample[0].Value.Uint64()))
+		}
+		followLiveHeap()
+	})
 }

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -147,4 +150,52 @@ func openDescriptors(t *testing.T, file string) int {
 		}
 	}
 	return n
+}
+
+// TestMemoryLimitFor: the soft memory limit is memoryLimit while the live
+// heap is small, and four times the live heap once it is not, so that a
+// large live heap never sits near the limit.
+func TestMemoryLimitFor(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, memoryLimit},
+		{10 << 20, memoryLimit},
+		{12 << 20, memoryLimit},
+		{13 << 20, 52 << 20},
+		{300 << 20, 1200 << 20},
+	} {
+		if got := memoryLimitFor(c.live); got != c.want {
+			t.Errorf("memoryLimitFor(%d MiB) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+// TestMemoryLimitFollowsLiveHeap: after a collection, the limit has
+// followed a live heap larger than memoryLimit, and comes back down once
+// that heap is garbage.
+func TestMemoryLimitFollowsLiveHeap(t *testing.T) {
+	prior := debug.SetMemoryLimit(memoryLimit)
+	t.Cleanup(func() { debug.SetMemoryLimit(prior) })
+	followLiveHeap()
+	waitForLimit := func(ok func(int64) bool, what string) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			runtime.GC()
+			if ok(debug.SetMemoryLimit(-1)) {
+				return
+			}
+		}
+		t.Fatalf("the memory limit is %d MiB: %s", debug.SetMemoryLimit(-1)>>20, what)
+	}
+	func() {
+		live := make([][]byte, 100)
+		for i := range live {
+			live[i] = make([]byte, 1<<20)
+		}
+		waitForLimit(func(l int64) bool { return l >= 300<<20 }, "it did not follow a live heap of 100 MiB")
+		runtime.KeepAlive(live)
+	}()
+	waitForLimit(func(l int64) bool { return l == memoryLimit }, "it did not come back down once the heap was garbage")
 }
