@@ -158,6 +158,17 @@ func (w *workdir) workspace(name string) {
 	w.must("workspace", "select", "-or-create", name)
 }
 
+// providerHost is the registry host under which the binary the tests run
+// names the provider in state: registry.opentofu.org for OpenTofu,
+// registry.terraform.io for Terraform.
+func (w *workdir) providerHost() string {
+	w.t.Helper()
+	if strings.HasPrefix(w.must("version").stdout, "OpenTofu") {
+		return "registry.opentofu.org"
+	}
+	return "registry.terraform.io"
+}
+
 // result is one terraform command's outcome.
 type result struct {
 	args   []string

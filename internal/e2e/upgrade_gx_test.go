@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,15 +13,7 @@ import (
 // 0.18's.
 func TestUpgradeGreatExpectations1x(t *testing.T) {
 	w := newWorkdir(t)
-	for _, name := range []string{"main.tf", "terraform.tfstate", "registry.db"} {
-		b, err := os.ReadFile(filepath.Join(moduleRoot(), upgradeFixture, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(w.dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w.copyUpgradeFixture()
 	w.expectEmptyPlan()
 	w.must("plan", "-out=upgrade.tfplan", "-no-color")
 	var plan struct {

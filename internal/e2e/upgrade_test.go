@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"database/sql"
 	"fmt"
 	"os"
@@ -41,15 +42,7 @@ output "champion_created_by" {
 // release wrote is still there, unchanged.
 func TestUpgradeFrom00005(t *testing.T) {
 	w := newWorkdir(t)
-	for _, name := range []string{"main.tf", "terraform.tfstate", "registry.db"} {
-		b, err := os.ReadFile(filepath.Join(moduleRoot(), upgradeFixture, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(w.dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w.copyUpgradeFixture()
 	db := filepath.Join(w.dir, "registry.db")
 	before := dumpSQLite(t, db)
 	if got := schemaVersion(t, db); got != 5 {
@@ -90,6 +83,26 @@ func TestUpgradeFrom00005(t *testing.T) {
 		t.Errorf("model_aliases holds %d rows, want %d", got, want)
 	}
 	w.expectEmptyPlan()
+}
+
+// copyUpgradeFixture copies the upgrade fixture into the working
+// directory: its configuration, its registry file, and its state with the
+// provider's registry host of the binary the tests run.
+func (w *workdir) copyUpgradeFixture() {
+	w.t.Helper()
+	host := w.providerHost()
+	for from, to := range map[string]string{"main.tf": "main.tf", "terraform.tfstate.in": "terraform.tfstate", "registry.db": "registry.db"} {
+		b, err := os.ReadFile(filepath.Join(moduleRoot(), upgradeFixture, from))
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if from == "terraform.tfstate.in" {
+			b = bytes.ReplaceAll(b, []byte("PROVIDER_HOST/"), []byte(host+"/"))
+		}
+		if err := os.WriteFile(filepath.Join(w.dir, to), b, 0o600); err != nil {
+			w.t.Fatal(err)
+		}
+	}
 }
 
 // dumpSQLite reads every row of every table of a SQLite file but the
