@@ -38,7 +38,7 @@ type objectMapping[M any, O registryObject] struct {
 
 func createObject[M any, O registryObject](ctx context.Context, m objectMapping[M, O], req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	o := m.toObject(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -48,7 +48,7 @@ func createObject[M any, O registryObject](ctx context.Context, m objectMapping[
 		addRegistryError(&resp.Diagnostics, "create "+string(m.kind)+" "+quote(o.ID()), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m.fromObject(ctx, created, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, m.fromObject(ctx, created, &resp.Diagnostics))...)
 	setRevision(ctx, resp.Private, m.revision(created), &resp.Diagnostics)
 }
 
@@ -56,7 +56,7 @@ func createObject[M any, O registryObject](ctx context.Context, m objectMapping[
 // the state, so that the next plan creates it again.
 func readObject[M any, O registryObject](ctx context.Context, m objectMapping[M, O], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -74,7 +74,7 @@ func readObject[M any, O registryObject](ctx context.Context, m objectMapping[M,
 		addRegistryError(&resp.Diagnostics, "read "+string(m.kind)+" "+quote(id), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m.fromObject(ctx, o, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, m.fromObject(ctx, o, &resp.Diagnostics))...)
 	setRevision(ctx, resp.Private, m.revision(o), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
 }
@@ -132,7 +132,7 @@ func objectMissing(ctx context.Context, reg *registry.Registry, kind registry.Ki
 
 func updateObject[M any, O registryObject](ctx context.Context, m objectMapping[M, O], req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	o := m.toObject(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -142,7 +142,7 @@ func updateObject[M any, O registryObject](ctx context.Context, m objectMapping[
 		addRegistryError(&resp.Diagnostics, "update "+string(m.kind)+" "+quote(o.ID()), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m.fromObject(ctx, updated, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, m.fromObject(ctx, updated, &resp.Diagnostics))...)
 	setRevision(ctx, resp.Private, m.revision(updated), &resp.Diagnostics)
 }
 
@@ -150,7 +150,7 @@ func updateObject[M any, O registryObject](ctx context.Context, m objectMapping[
 // one that something still references is refused (F2).
 func deleteObject[M any, O registryObject](ctx context.Context, m objectMapping[M, O], req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -165,7 +165,7 @@ func (r *deploymentResource) Schema(_ context.Context, _ resource.SchemaRequest,
 // known: name, ids, canary and shadow (D4), replicas and promote_from.
 func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg deploymentModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -255,7 +255,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	if !req.State.Raw.IsNull() {
 		var state deploymentModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Canary.Equal(plan.Canary) && state.Shadow.Equal(plan.Shadow) &&
 			state.PromoteFrom.Equal(plan.PromoteFrom) && state.Replicas.Equal(plan.Replicas) && state.Rollback.Equal(plan.Rollback) {
 			return // no write: nothing to check

@@ -106,7 +106,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 // environment promoting from itself.
 func (r *environmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg environmentModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() || !known(cfg.Name) || !known(cfg.PromoteFrom) {
 		return
 	}
@@ -166,7 +166,7 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if !req.State.Raw.IsNull() && !obj.replace {
 		var state environmentModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 		if state.PromoteFrom.Equal(plan.PromoteFrom) && state.RequireApproval.Equal(plan.RequireApproval) &&
 			state.RequiredGates.Equal(plan.RequiredGates) && state.Protected.Equal(plan.Protected) && state.Description.Equal(plan.Description) {
 			return // no write: nothing to check

@@ -94,7 +94,7 @@ func (r *featureGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 // event_time is not a primary_key column. Unknown values are checked later.
 func (r *featureGroupResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg featureGroupModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() || !known(cfg.EventTime) || !known(cfg.PrimaryKey) {
 		return
 	}

@@ -163,7 +163,7 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	var plan featureVersionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -217,7 +217,7 @@ func (r *featureVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	if !create {
 		var state featureVersionModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 		stateFeatures, _ := featuresFromList(ctx, state.Features, &resp.Diagnostics)
 		if registry.SameSchema(stateFeatures, features) {
 			return // no schema change: nothing for the registry to check

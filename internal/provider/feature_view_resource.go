@@ -165,7 +165,7 @@ func (r *featureViewResource) Schema(_ context.Context, _ resource.SchemaRequest
 // their features.
 func (r *featureViewResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg featureViewModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -211,7 +211,7 @@ func (r *featureViewResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	var plan featureViewModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

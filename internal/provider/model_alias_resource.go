@@ -81,7 +81,7 @@ func (r *modelAliasResource) Schema(_ context.Context, _ resource.SchemaRequest,
 // the version belongs to the alias's model.
 func (r *modelAliasResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg modelAliasModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() || !known(cfg.ModelVersionID) {
 		return
 	}
@@ -128,7 +128,7 @@ func (r *modelAliasResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	var plan modelAliasModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -146,7 +146,7 @@ func (r *modelAliasResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	if !req.State.Raw.IsNull() && !obj.replace {
 		var state modelAliasModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 		if state.ModelVersionID.Equal(plan.ModelVersionID) && state.Description.Equal(plan.Description) {
 			return // no write: nothing to check
 		}

@@ -138,7 +138,7 @@ func (r *modelVersionApprovalResource) ModifyPlan(ctx context.Context, req resou
 		return
 	}
 	var plan modelVersionApprovalModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -154,7 +154,7 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 // names and values, and the inputs' names and types (M2).
 func (r *modelVersionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg modelVersionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -218,7 +218,7 @@ func (r *modelVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var plan modelVersionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -177,7 +177,7 @@ func (r *pipelineResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 // reads and writes (P1).
 func (r *pipelineResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg pipelineModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -241,7 +241,7 @@ func (r *pipelineResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	if !req.State.Raw.IsNull() {
 		var state pipelineModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 		if ok && !obj.replace && state.sameConfig(plan) {
 			return // no write: nothing to check
 		}

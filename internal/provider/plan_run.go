@@ -131,7 +131,7 @@ func readNamedPlan[M any](ctx context.Context, req resource.ModifyPlanRequest, r
 	if req.Plan.Raw.IsNull() {
 		return plan, false
 	}
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return plan, false
 	}

@@ -136,7 +136,7 @@ func (r *validationSuiteResource) Schema(_ context.Context, _ resource.SchemaReq
 // ValidateConfig runs rule V1 where the configuration alone shows it.
 func (r *validationSuiteResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg validationSuiteModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -232,7 +232,7 @@ func (r *validationSuiteResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	if !req.State.Raw.IsNull() {
 		var state validationSuiteModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 		if state.Expectations.Equal(plan.Expectations) && state.IngestionPolicy.Equal(plan.IngestionPolicy) &&
 			state.FeatureVersionID.Equal(plan.FeatureVersionID) && state.ModelID.Equal(plan.ModelID) {
 			return // unchanged: the Great Expectations JSON stays as it is
