@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +22,7 @@ import (
 type csvSource struct {
 	path  string
 	f     *os.File
-	r     *csv.Reader
+	r     *csvReader
 	index []int // per column asked for: its field, -1 when absent
 	nulls nullSet
 }
@@ -70,8 +69,7 @@ func openCSV(path string, columns, nullValues []string) (*csvSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.ReuseRecord = true
+	r := newCSVReader(bufio.NewReaderSize(f, 1<<20))
 	s := &csvSource{path: path, f: f, r: r, index: make([]int, len(columns)), nulls: newNullSet(nullValues)}
 	for i := range s.index {
 		s.index[i] = -1
@@ -86,6 +84,7 @@ func openCSV(path string, columns, nullValues []string) (*csvSource, error) {
 	}
 	pos := make(map[string]int, len(header))
 	for i, name := range header {
+		name = strings.Clone(name) // the record's fields live until the next Read
 		if i == 0 {
 			name = strings.TrimPrefix(name, "\ufeff")
 		}
