@@ -18,7 +18,8 @@ import (
 // rows. Blank lines are skipped (as pandas does), so in a file of one
 // column a null is written "". A UTF-8 byte order mark before the header is
 // ignored. When two
-// header fields have the same name, the first one is the column.
+// header fields have the same name, the first one is the column. Records
+// are read by csvReader, which reads as encoding/csv does.
 type csvSource struct {
 	path  string
 	f     *os.File

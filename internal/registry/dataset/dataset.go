@@ -5,8 +5,8 @@
 // Readers stream: CSV and JSON Lines are read record by record, Parquet row
 // group by row group and page by page, reading only the columns the suite
 // names. Memory does not grow with the number of rows, except for
-// expect_column_values_to_be_unique, which keeps one 64-bit hash per distinct
-// value (see Evaluator).
+// expect_column_values_to_be_unique, which keeps each distinct value (see
+// Evaluator).
 //
 // The package knows nothing of Terraform.
 package dataset
