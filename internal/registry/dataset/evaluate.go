@@ -466,10 +466,18 @@ func parseInt(s string) (int64, bool) {
 	if digits == "" || len(digits) > 19 {
 		return 0, false
 	}
+	var n int64
 	for i := 0; i < len(digits); i++ {
 		if digits[i] < '0' || digits[i] > '9' {
 			return 0, false
 		}
+		n = n*10 + int64(digits[i]-'0')
+	}
+	if len(digits) <= 18 { // below 10^18: no overflow
+		if len(digits) < len(s) {
+			n = -n
+		}
+		return n, true
 	}
 	i, err := strconv.ParseInt(s, 10, 64)
 	return i, err == nil
@@ -485,10 +493,51 @@ func parseNumber(v Value) Value {
 	if i, ok := parseInt(s); ok {
 		return intValue(i)
 	}
+	if f, ok := parseShortDecimal(s); ok {
+		return Value{Kind: KindNumber, Num: f}
+	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		return Value{Kind: KindNumber, Num: f}
 	}
 	return v
+}
+
+// pow10 are the powers of ten that float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// parseShortDecimal reads a decimal with a point and at most 15 digits
+// (-12.5, 0.001) as strconv.ParseFloat does, faster: the digits make an
+// integer below 2^53 and the divisor a power of ten at most 1e15, both
+// exact in float64, so the one division is correctly rounded (Clinger's
+// fast path). Anything else is left to strconv.
+func parseShortDecimal(s string) (float64, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	var mant uint64
+	digits, frac, point := 0, 0, -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+			digits++
+		case c == '.' && point < 0:
+			point = i
+		default:
+			return 0, false
+		}
+	}
+	if point <= 0 || point == len(s)-1 || digits > 15 {
+		return 0, false
+	}
+	frac = len(s) - 1 - point
+	f := float64(mant) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // parseBool reads the text of a boolean column's value as pandas' read_csv

@@ -230,6 +230,9 @@ func literalClass(r rune, fold bool) runeClass {
 
 // closure adds the positions reached by skipping optional ones.
 func (m *seqMatcher) closure(d uint64) uint64 {
+	if d&(m.optional>>1) == 0 {
+		return d
+	}
 	for {
 		n := d | (d<<1)&m.optional
 		if n == d {
