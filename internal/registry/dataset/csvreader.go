@@ -3,9 +3,11 @@ package dataset
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"io"
+	"math/bits"
 	"unsafe"
 )
 
@@ -86,20 +88,7 @@ func (r *csvReader) Read() ([]string, error) {
 	}
 	var err error
 	recLine := r.numLine
-	if bytes.IndexByte(line, '"') < 0 {
-		// No quote: the fields are the line split at its commas.
-		line = line[:len(line)-lengthNL(line)]
-		r.record = r.record[:0]
-		for {
-			i := bytes.IndexByte(line, ',')
-			if i < 0 {
-				r.record = append(r.record, bytesString(line))
-				break
-			}
-			r.record = append(r.record, bytesString(line[:i]))
-			line = line[i+1:]
-		}
-	} else {
+	if !r.splitUnquoted(line) {
 		err = r.parseQuoted(line, errRead, recLine)
 		errRead = nil // parseQuoted returned it
 		var pre int
@@ -121,6 +110,43 @@ func (r *csvReader) Read() ([]string, error) {
 		r.fieldsPerRecord = len(r.record)
 	}
 	return r.record, err
+}
+
+// splitUnquoted splits a line without quotes at its commas into
+// r.record, 8 bytes at a time; false when the line holds a quote.
+func (r *csvReader) splitUnquoted(line []byte) bool {
+	const (
+		low7   = 0x7f7f7f7f7f7f7f7f
+		commas = 0x2c2c2c2c2c2c2c2c
+		quotes = 0x2222222222222222
+	)
+	// zeros has the high bit of each byte of v that is 0, and only those.
+	zeros := func(v uint64) uint64 { return ^((v&low7 + low7) | v | low7) }
+	line = line[:len(line)-lengthNL(line)]
+	r.record = r.record[:0]
+	start, i := 0, 0
+	for ; i+8 <= len(line); i += 8 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		if zeros(w^quotes) != 0 {
+			return false
+		}
+		for m := zeros(w ^ commas); m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			r.record = append(r.record, bytesString(line[start:j]))
+			start = j + 1
+		}
+	}
+	for ; i < len(line); i++ {
+		switch line[i] {
+		case '"':
+			return false
+		case ',':
+			r.record = append(r.record, bytesString(line[start:i]))
+			start = i + 1
+		}
+	}
+	r.record = append(r.record, bytesString(line[start:]))
+	return true
 }
 
 // parseQuoted parses a record whose first line holds a quote, as

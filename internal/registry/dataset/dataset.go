@@ -71,17 +71,17 @@ const (
 
 // Value is one cell of a row.
 type Value struct {
-	Kind Kind
-	Num  float64
+	Kind  Kind
+	IsInt bool // see Int
+	Bool  bool
+	Num   float64
 	// Int holds a number exactly when IsInt is set: an integer of the file
 	// (a CSV or JSON integer, a Parquet integer), whose value float64 may
 	// not hold (beyond 2^53). Num holds it rounded.
-	Int   int64
-	IsInt bool
+	Int int64
 	// Str is the text of a string. It may point into a reader's buffer and is
 	// valid until the next call to the source's Next.
-	Str  string
-	Bool bool
+	Str string
 }
 
 // Source streams the rows of a file, delivering only the columns asked for

@@ -85,6 +85,7 @@ type check struct {
 	mostly         float64 // as Great Expectations reads it: a Python float
 	typed          bool    // value_set typed by the column's feature type
 	set            map[string]struct{}
+	smallSet       []string // set's elements when it has at most 8: a scan beats the map
 	setNums        map[float64]struct{}
 	setInts        map[int64]struct{}
 	setBools       [2]bool // false, true
@@ -260,22 +261,24 @@ func (e *Evaluator) Add(row []Value) {
 	e.rows++
 	for i := range e.columns {
 		c := &e.columns[i]
-		v := row[i]
+		v := &e.cells[i]
+		*v = row[i]
 		if v.Kind == KindString {
 			switch {
 			case c.numeric:
-				v = parseNumber(v)
+				if !fastNumber(v.Str, v) {
+					*v = parseNumber(*v)
+				}
 			case c.boolean:
-				v = parseBool(v)
+				*v = parseBool(*v)
 			}
 		}
 		if v.Kind == KindNumber && math.IsNaN(v.Num) {
-			v = Value{Kind: KindNull}
+			*v = Value{Kind: KindNull}
 		}
 		if v.Kind == KindNull {
 			c.nulls++
 		}
-		e.cells[i] = v
 	}
 	for _, k := range e.checks {
 		if k.col < 0 {
@@ -351,6 +354,12 @@ func (k *check) fillSet(values []string, ft registry.FeatureType, typed bool) {
 			k.addSetNumber(string(e))
 		}
 	}
+	if n := len(k.set); n > 0 && n <= 8 {
+		k.smallSet = make([]string, 0, n)
+		for x := range k.set {
+			k.smallSet = append(k.smallSet, x)
+		}
+	}
 }
 
 // addSetNumber adds a number of value_set: an integer exactly, anything
@@ -393,6 +402,14 @@ func (k *check) inSet(v *Value) bool {
 		_, ok := k.set[strconv.FormatBool(v.Bool)]
 		return ok
 	default:
+		if k.smallSet != nil {
+			for _, x := range k.smallSet {
+				if x == v.Str {
+					return true
+				}
+			}
+			return false
+		}
 		_, ok := k.set[v.Str]
 		return ok
 	}
@@ -489,12 +506,13 @@ func intValue(i int64) Value { return Value{Kind: KindNumber, Num: float64(i), I
 // integer exactly, anything else as float64. Text that is not a number
 // stays text.
 func parseNumber(v Value) Value {
+	var n Value
+	if fastNumber(v.Str, &n) {
+		return n
+	}
 	s := strings.TrimSpace(v.Str)
 	if i, ok := parseInt(s); ok {
 		return intValue(i)
-	}
-	if f, ok := parseShortDecimal(s); ok {
-		return Value{Kind: KindNumber, Num: f}
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		return Value{Kind: KindNumber, Num: f}
@@ -505,39 +523,51 @@ func parseNumber(v Value) Value {
 // pow10 are the powers of ten that float64 holds exactly.
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
-// parseShortDecimal reads a decimal with a point and at most 15 digits
-// (-12.5, 0.001) as strconv.ParseFloat does, faster: the digits make an
-// integer below 2^53 and the divisor a power of ten at most 1e15, both
-// exact in float64, so the one division is correctly rounded (Clinger's
-// fast path). Anything else is left to strconv.
-func parseShortDecimal(s string) (float64, bool) {
+// fastNumber reads the common numbers quickly, to the values parseNumber's
+// general path gives: an integer of at most 18 digits exactly, a decimal
+// with a point and at most 15 digits (-12.5, 0.001) as strconv.ParseFloat
+// does — the digits make an integer below 2^53 and the divisor a power of
+// ten at most 1e15, both exact in float64, so the one division is
+// correctly rounded (Clinger's fast path). Anything else (spaces,
+// exponents, more digits...) is left to the general path.
+func fastNumber(s string, v *Value) bool {
 	neg := len(s) > 0 && s[0] == '-'
 	if neg {
 		s = s[1:]
 	}
-	var mant uint64
-	digits, frac, point := 0, 0, -1
+	if len(s) == 0 || len(s) > 18 {
+		return false
+	}
+	var n uint64
+	point := -1
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
-			mant = mant*10 + uint64(c-'0')
-			digits++
+			n = n*10 + uint64(c-'0')
 		case c == '.' && point < 0:
 			point = i
 		default:
-			return 0, false
+			return false
 		}
 	}
-	if point <= 0 || point == len(s)-1 || digits > 15 {
-		return 0, false
+	if point < 0 {
+		i := int64(n)
+		if neg {
+			i = -i
+		}
+		*v = intValue(i)
+		return true
 	}
-	frac = len(s) - 1 - point
-	f := float64(mant) / pow10[frac]
+	if point == 0 || point == len(s)-1 || len(s) > 16 {
+		return false
+	}
+	f := float64(n) / pow10[len(s)-1-point]
 	if neg {
 		f = -f
 	}
-	return f, true
+	*v = Value{Kind: KindNumber, Num: f}
+	return true
 }
 
 // parseBool reads the text of a boolean column's value as pandas' read_csv
@@ -669,7 +699,8 @@ func (e *Evaluator) finishColumn(k *check, r *Result) {
 		}
 		return
 	case opUnique:
-		k.unexpected = nonNull - int64(k.seen.n-k.seen.dups)
+		distinct, duplicated := k.seen.counts()
+		k.unexpected = nonNull - int64(distinct-duplicated)
 		r.ObservedValue = count(k.unexpected, "non-unique value", "non-unique values")
 	case opBetween:
 		out := k.unexpected - k.nonNumeric

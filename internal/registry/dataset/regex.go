@@ -252,20 +252,22 @@ func (m *seqMatcher) MatchString(s string) bool {
 // match runs the automaton over s; atEnd: the match must end at the end
 // of s.
 func (m *seqMatcher) match(s string, atEnd bool) bool {
+	ascii, loop, skip, final := &m.ascii, m.loop, m.optional>>1, m.final
+	var restart uint64 // unanchored: a match may start at every character
+	if !m.begin {
+		restart = 1
+	}
 	d := m.closure(1)
-	for i := 0; ; {
-		if !atEnd && d&m.final != 0 {
+	for i := 0; i < len(s); {
+		if d&final != 0 && !atEnd {
 			return true
 		}
-		if i == len(s) {
-			return d&m.final != 0
-		}
-		if d == 0 && m.begin {
+		if d == 0 && restart == 0 {
 			return false
 		}
 		var set uint64
 		if c := s[i]; c < utf8.RuneSelf {
-			set = m.ascii[c]
+			set = ascii[c]
 			i++
 		} else {
 			r, w := utf8.DecodeRuneInString(s[i:])
@@ -276,12 +278,12 @@ func (m *seqMatcher) match(s string, atEnd bool) bool {
 			}
 			i += w
 		}
-		d = (d<<1 | d&m.loop) & set
-		if !m.begin {
-			d |= 1
+		d = (d<<1|d&loop)&set | restart
+		if d&skip != 0 {
+			d = m.closure(d)
 		}
-		d = m.closure(d)
 	}
+	return d&final != 0
 }
 
 var _ matcher = (*regexp.Regexp)(nil)

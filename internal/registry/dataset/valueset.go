@@ -15,10 +15,14 @@ import (
 // open-addressing table of 8-byte slots (the top 28 bits of the value's hash
 // and its place in the chunks) finds them; a value's first slot is given by
 // the top bits of its hash, so that doubling the table moves the slots in
-// order, without reading the values again (up to 2^28 slots). Neither holds a pointer, so the garbage
-// collector does not scan them. Memory: 8 bytes per slot of the table (at
-// most 3/4 full, so 11 to 21 bytes per distinct value) plus the values'
-// bytes and 2 bytes each.
+// order, without reading the values again (up to 2^28 slots). Neither
+// holds a pointer, so the garbage collector does not scan them. Memory: 8
+// bytes per slot of the table (at most 3/4 full, so 11 to 21 bytes per
+// distinct value) plus the values' bytes and 2 bytes each.
+//
+// Values are added in batches of setBatch: the batch first loads the first
+// slot of each of its values, so that the memory fetches of a large table
+// overlap, then puts them in one by one.
 type valueSet struct {
 	seed  maphash.Seed
 	slots []uint64 // 0 when free, else tag<<setRefBits | (ref+1)
@@ -31,6 +35,17 @@ type valueSet struct {
 	dups     int // distinct values that have occurred more than once
 	chunks   [][]byte
 	key      [9]byte
+	batch    [setBatch]pendingValue
+	pending  int    // values in batch
+	batchBuf []byte // their bytes
+	touched  uint64 // the sum of the slots loaded ahead, so that the loads stay
+}
+
+// pendingValue is a value of the batch: its bytes are batchBuf[off:end].
+type pendingValue struct {
+	hash     uint64
+	kind     Kind
+	off, end int
 }
 
 const (
@@ -39,6 +54,7 @@ const (
 	setChunkBits  = 20
 	setChunkSize  = 1 << setChunkBits
 	setDupKindBit = 0x80 // in the kind byte: the value has occurred more than once
+	setBatch      = 32
 )
 
 func newValueSet() *valueSet {
@@ -55,7 +71,37 @@ func (s *valueSet) hash(kind Kind, payload string) uint64 {
 // add records one occurrence of a non-null value.
 func (s *valueSet) add(v *Value) {
 	kind, payload := s.keyOf(v)
-	h := s.hash(kind, payload)
+	off := len(s.batchBuf)
+	s.batchBuf = append(s.batchBuf, payload...)
+	s.batch[s.pending] = pendingValue{hash: s.hash(kind, payload), kind: kind, off: off, end: len(s.batchBuf)}
+	s.pending++
+	if s.pending == setBatch {
+		s.flush()
+	}
+}
+
+// counts returns the number of distinct values and of those that have
+// occurred more than once.
+func (s *valueSet) counts() (distinct, duplicated int) {
+	s.flush()
+	return s.n, s.dups
+}
+
+// flush puts the values of the batch in the set.
+func (s *valueSet) flush() {
+	var t uint64
+	for _, p := range s.batch[:s.pending] {
+		t += s.slots[p.hash>>s.shift]
+	}
+	s.touched += t
+	for _, p := range s.batch[:s.pending] {
+		s.insert(p.hash, p.kind, bytesString(s.batchBuf[p.off:p.end]))
+	}
+	s.pending, s.batchBuf = 0, s.batchBuf[:0]
+}
+
+// insert puts one occurrence of a value, of hash h, in the set.
+func (s *valueSet) insert(h uint64, kind Kind, payload string) {
 	tag := h >> setRefBits
 	for i := h >> s.shift; ; i = (i + 1) & s.mask {
 		sl := s.slots[i]

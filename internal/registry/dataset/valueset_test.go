@@ -75,8 +75,8 @@ func TestValueSet(t *testing.T) {
 			}
 			s.add(&v)
 		}
-		if s.n != len(counts) || s.dups != dups {
-			t.Errorf("tag shift %d: %d distinct values, %d duplicated; want %d, %d", tagShift, s.n, s.dups, len(counts), dups)
+		if n, d := s.counts(); n != len(counts) || d != dups {
+			t.Errorf("tag shift %d: %d distinct values, %d duplicated; want %d, %d", tagShift, n, d, len(counts), dups)
 		}
 		if len(s.slots) < 1<<19 {
 			t.Errorf("tag shift %d: the table has %d slots: it did not grow as expected", tagShift, len(s.slots))
