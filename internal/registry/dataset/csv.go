@@ -103,7 +103,7 @@ func openCSV(path string, columns, nullValues []string) (*csvSource, error) {
 
 func (s *csvSource) Next(dst []Value) (bool, error) {
 	rec, err := s.r.Read()
-	if errors.Is(err, io.EOF) {
+	if err != nil && errors.Is(err, io.EOF) {
 		return false, nil
 	}
 	if err != nil {

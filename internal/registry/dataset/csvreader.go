@@ -39,7 +39,7 @@ func newCSVReader(r *bufio.Reader) *csvReader { return &csvReader{r: r} }
 // becomes \n; a \r just before the end of the file is dropped).
 func (r *csvReader) readLine() ([]byte, error) {
 	line, err := r.r.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
+	if err != nil && errors.Is(err, bufio.ErrBufferFull) {
 		r.rawBuffer = append(r.rawBuffer[:0], line...)
 		for errors.Is(err, bufio.ErrBufferFull) {
 			line, err = r.r.ReadSlice('\n')
@@ -48,7 +48,7 @@ func (r *csvReader) readLine() ([]byte, error) {
 		line = r.rawBuffer
 	}
 	readSize := len(line)
-	if readSize > 0 && errors.Is(err, io.EOF) {
+	if readSize > 0 && err != nil && errors.Is(err, io.EOF) {
 		err = nil
 		if line[readSize-1] == '\r' {
 			line = line[:readSize-1]
@@ -83,7 +83,7 @@ func (r *csvReader) Read() ([]string, error) {
 		}
 		break
 	}
-	if errors.Is(errRead, io.EOF) {
+	if errRead != nil && errors.Is(errRead, io.EOF) {
 		return nil, errRead
 	}
 	var err error
