@@ -63,8 +63,8 @@ func (d *datasetValidationDataSource) Schema(_ context.Context, _ datasource.Sch
 			"and returns whether it passes, with a result per expectation, in Great Expectations' terms. Use it in a `check` block: " +
 			"a failing assertion is a warning, so `terraform plan` and `apply` report bad data without failing.\n\n" +
 			"The file is read when Terraform reads the data source (every plan and refresh), in one streaming pass: memory does not " +
-			"grow with the number of rows, except for `expect_column_values_to_be_unique`, which keeps a 64-bit hash per distinct " +
-			"value (about 30-35 MiB per million distinct values). Unless `GOMEMLIMIT` is set, the provider's soft memory limit " +
+			"grow with the number of rows, except for `expect_column_values_to_be_unique`, which keeps each distinct value " +
+			"and compares values exactly (about 35 MiB per million distinct values of 11 characters). Unless `GOMEMLIMIT` is set, the provider's soft memory limit " +
 			"(48 MiB) follows a larger live heap at four times its size; set `GOMEMLIMIT` to bound the process instead. " +
 			"Parquet files are read row group by row group, only the columns " +
 			"the suite names.\n\n" +

@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -19,11 +18,12 @@ import (
 // rows. Blank lines are skipped (as pandas does), so in a file of one
 // column a null is written "". A UTF-8 byte order mark before the header is
 // ignored. When two
-// header fields have the same name, the first one is the column.
+// header fields have the same name, the first one is the column. Records
+// are read by csvReader, which reads as encoding/csv does.
 type csvSource struct {
 	path  string
 	f     *os.File
-	r     *csv.Reader
+	r     *csvReader
 	index []int // per column asked for: its field, -1 when absent
 	nulls nullSet
 }
@@ -70,8 +70,7 @@ func openCSV(path string, columns, nullValues []string) (*csvSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.ReuseRecord = true
+	r := newCSVReader(bufio.NewReaderSize(f, 1<<20))
 	s := &csvSource{path: path, f: f, r: r, index: make([]int, len(columns)), nulls: newNullSet(nullValues)}
 	for i := range s.index {
 		s.index[i] = -1
@@ -86,6 +85,7 @@ func openCSV(path string, columns, nullValues []string) (*csvSource, error) {
 	}
 	pos := make(map[string]int, len(header))
 	for i, name := range header {
+		name = strings.Clone(name) // the record's fields live until the next Read
 		if i == 0 {
 			name = strings.TrimPrefix(name, "\ufeff")
 		}
@@ -103,7 +103,7 @@ func openCSV(path string, columns, nullValues []string) (*csvSource, error) {
 
 func (s *csvSource) Next(dst []Value) (bool, error) {
 	rec, err := s.r.Read()
-	if errors.Is(err, io.EOF) {
+	if err != nil && errors.Is(err, io.EOF) {
 		return false, nil
 	}
 	if err != nil {

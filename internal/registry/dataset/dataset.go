@@ -5,8 +5,8 @@
 // Readers stream: CSV and JSON Lines are read record by record, Parquet row
 // group by row group and page by page, reading only the columns the suite
 // names. Memory does not grow with the number of rows, except for
-// expect_column_values_to_be_unique, which keeps one 64-bit hash per distinct
-// value (see Evaluator).
+// expect_column_values_to_be_unique, which keeps each distinct value (see
+// Evaluator).
 //
 // The package knows nothing of Terraform.
 package dataset
@@ -71,17 +71,17 @@ const (
 
 // Value is one cell of a row.
 type Value struct {
-	Kind Kind
-	Num  float64
+	Kind  Kind
+	IsInt bool // see Int
+	Bool  bool
+	Num   float64
 	// Int holds a number exactly when IsInt is set: an integer of the file
 	// (a CSV or JSON integer, a Parquet integer), whose value float64 may
 	// not hold (beyond 2^53). Num holds it rounded.
-	Int   int64
-	IsInt bool
+	Int int64
 	// Str is the text of a string. It may point into a reader's buffer and is
 	// valid until the next call to the source's Next.
-	Str  string
-	Bool bool
+	Str string
 }
 
 // Source streams the rows of a file, delivering only the columns asked for
