@@ -276,23 +276,17 @@ func featureVersionFromRegistry(v registry.FeatureVersion, diags *diag.Diagnosti
 // featuresFromList converts a features list. known is false when the list
 // or any name or type in it is not known yet.
 func featuresFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) ([]registry.Feature, bool) {
-	if l.IsNull() || l.IsUnknown() {
+	if l.IsNull() {
 		return nil, false
 	}
-	for _, e := range l.Elements() {
-		if e.IsUnknown() {
-			return nil, false
-		}
+	rows, known, d := listObjectStrings(ctx, l, "name", "type", "description")
+	diags.Append(d...)
+	if rows == nil {
+		return nil, false
 	}
-	var models []featureModel
-	diags.Append(l.ElementsAs(ctx, &models, false)...)
-	features := make([]registry.Feature, len(models))
-	known := true
-	for i, m := range models {
-		if m.Name.IsUnknown() || m.Type.IsUnknown() {
-			known = false
-		}
-		features[i] = registry.Feature{Name: m.Name.ValueString(), Type: m.Type.ValueString(), Description: m.Description.ValueString()}
+	features := make([]registry.Feature, len(rows))
+	for i, r := range rows {
+		features[i] = registry.Feature{Name: r[0], Type: r[1], Description: r[2]}
 	}
 	return features, known
 }

@@ -364,25 +364,17 @@ func knownStrings(s types.Set) (known []string, all bool) {
 // inputsFromList converts inputs; nil means unset (every feature). known is
 // false when any part is unknown.
 func inputsFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) ([]registry.Input, bool) {
-	if l.IsUnknown() {
+	rows, known, d := listObjectStrings(ctx, l, "feature", "type")
+	diags.Append(d...)
+	if !known {
 		return nil, false
 	}
-	if l.IsNull() {
+	if rows == nil {
 		return nil, true
 	}
-	for _, e := range l.Elements() {
-		if e.IsUnknown() {
-			return nil, false
-		}
-	}
-	var models []inputModel
-	diags.Append(l.ElementsAs(ctx, &models, false)...)
-	inputs := make([]registry.Input, len(models))
-	for i, m := range models {
-		if m.Feature.IsUnknown() || m.Type.IsUnknown() {
-			return nil, false
-		}
-		inputs[i] = registry.Input{Feature: m.Feature.ValueString(), Type: m.Type.ValueString()}
+	inputs := make([]registry.Input, len(rows))
+	for i, r := range rows {
+		inputs[i] = registry.Input{Feature: r[0], Type: r[1]}
 	}
 	return inputs, true
 }

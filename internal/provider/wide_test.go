@@ -1,0 +1,321 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// protocolDriver plays Terraform's part against the provider's own server
+// in the test process: the protocol calls Terraform makes to create an
+// object and to refresh and plan it unchanged, with the values encoded and
+// decoded as on the wire. It measures the provider's share of a command,
+// without Terraform's.
+type protocolDriver struct {
+	tb      testing.TB
+	ctx     context.Context
+	s       *Server
+	schemas map[string]*tfprotov6.Schema
+}
+
+func newProtocolDriver(tb testing.TB) *protocolDriver {
+	tb.Helper()
+	d := &protocolDriver{tb: tb, ctx: context.Background(), s: NewProviderServer("test")}
+	tb.Cleanup(func() { _ = d.s.Close(context.Background()) })
+	sch, err := d.s.GetProviderSchema(d.ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d.schemas = sch.ResourceSchemas
+	providerType := sch.Provider.ValueType().(tftypes.Object)
+	config := nullFilled(providerType, map[string]tftypes.Value{
+		"registry": tftypes.NewValue(tftypes.String, "sqlite://"+filepath.Join(tb.TempDir(), "registry.db")),
+	})
+	resp, err := d.s.ConfigureProvider(d.ctx, &tfprotov6.ConfigureProviderRequest{Config: d.dynamic(providerType, config)})
+	d.check("configure", resp.Diagnostics, err)
+	return d
+}
+
+// object is a resource's configuration: the given attributes, the others
+// null.
+func (d *protocolDriver) object(resource string, attrs map[string]tftypes.Value) tftypes.Value {
+	return nullFilled(d.typ(resource), attrs)
+}
+
+func (d *protocolDriver) typ(resource string) tftypes.Object {
+	s, ok := d.schemas[resource]
+	if !ok {
+		d.tb.Fatalf("no resource %s", resource)
+	}
+	return s.ValueType().(tftypes.Object)
+}
+
+// create validates, plans and applies a new object, as terraform apply
+// does, and returns its state.
+func (d *protocolDriver) create(resource string, config tftypes.Value) tftypes.Value {
+	typ := d.typ(resource)
+	d.validate(resource, config)
+	null := tftypes.NewValue(typ, nil)
+	plan, err := d.s.PlanResourceChange(d.ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: resource, PriorState: d.dynamic(typ, null), ProposedNewState: d.dynamic(typ, config), Config: d.dynamic(typ, config),
+	})
+	d.check("plan "+resource, plan.Diagnostics, err)
+	applied, err := d.s.ApplyResourceChange(d.ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: resource, PriorState: d.dynamic(typ, null), PlannedState: plan.PlannedState, Config: d.dynamic(typ, config),
+		PlannedPrivate: plan.PlannedPrivate,
+	})
+	d.check("apply "+resource, applied.Diagnostics, err)
+	return d.value(typ, applied.NewState)
+}
+
+// refresh validates, upgrades, reads and plans an object whose
+// configuration is unchanged, as a refreshing terraform plan does, and
+// fails unless the plan leaves it as it is.
+func (d *protocolDriver) refresh(resource string, config, state tftypes.Value) {
+	typ := d.typ(resource)
+	d.validate(resource, config)
+	raw, err := json.Marshal(jsonOf(d.tb, state))
+	if err != nil {
+		d.tb.Fatal(err)
+	}
+	up, err := d.s.UpgradeResourceState(d.ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: resource, RawState: &tfprotov6.RawState{JSON: raw}})
+	d.check("upgrade "+resource, up.Diagnostics, err)
+	read, err := d.s.ReadResource(d.ctx, &tfprotov6.ReadResourceRequest{TypeName: resource, CurrentState: up.UpgradedState})
+	d.check("read "+resource, read.Diagnostics, err)
+	prior := d.value(typ, read.NewState)
+	plan, err := d.s.PlanResourceChange(d.ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: resource, PriorState: read.NewState, ProposedNewState: d.dynamic(typ, proposed(d.schemas[resource], config, prior)),
+		Config: d.dynamic(typ, config), PriorPrivate: read.Private,
+	})
+	d.check("plan "+resource, plan.Diagnostics, err)
+	if len(plan.RequiresReplace) > 0 || !d.value(typ, plan.PlannedState).Equal(prior) {
+		d.tb.Fatalf("plan of unchanged %s: a change (replace: %v)", resource, plan.RequiresReplace)
+	}
+}
+
+func (d *protocolDriver) validate(resource string, config tftypes.Value) {
+	resp, err := d.s.ValidateResourceConfig(d.ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: resource, Config: d.dynamic(d.typ(resource), config)})
+	d.check("validate "+resource, resp.Diagnostics, err)
+}
+
+func (d *protocolDriver) check(what string, diags []*tfprotov6.Diagnostic, err error) {
+	d.tb.Helper()
+	if err != nil {
+		d.tb.Fatalf("%s: %v", what, err)
+	}
+	for _, diag := range diags {
+		if diag.Severity == tfprotov6.DiagnosticSeverityError {
+			d.tb.Fatalf("%s: %s: %s", what, diag.Summary, diag.Detail)
+		}
+	}
+}
+
+func (d *protocolDriver) dynamic(typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		d.tb.Fatal(err)
+	}
+	return &dv
+}
+
+func (d *protocolDriver) value(typ tftypes.Type, dv *tfprotov6.DynamicValue) tftypes.Value {
+	v, err := dv.Unmarshal(typ)
+	if err != nil {
+		d.tb.Fatal(err)
+	}
+	return v
+}
+
+// proposed is Terraform's proposed new state: the configuration, with each
+// computed attribute the configuration leaves null taken from the prior
+// state.
+func proposed(s *tfprotov6.Schema, config, prior tftypes.Value) tftypes.Value {
+	var cfg, st map[string]tftypes.Value
+	_ = config.As(&cfg)
+	_ = prior.As(&st)
+	out := make(map[string]tftypes.Value, len(cfg))
+	for _, a := range s.Block.Attributes {
+		out[a.Name] = cfg[a.Name]
+		if a.Computed && cfg[a.Name].IsNull() {
+			out[a.Name] = st[a.Name]
+		}
+	}
+	return tftypes.NewValue(config.Type(), out)
+}
+
+func nullFilled(typ tftypes.Object, attrs map[string]tftypes.Value) tftypes.Value {
+	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, t := range typ.AttributeTypes {
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(t, nil)
+		}
+	}
+	return tftypes.NewValue(typ, vals)
+}
+
+// jsonOf is a state value as Terraform writes it in its state file.
+func jsonOf(tb testing.TB, v tftypes.Value) any {
+	if v.IsNull() {
+		return nil
+	}
+	switch t := v.Type().(type) {
+	case tftypes.Object, tftypes.Map:
+		var m map[string]tftypes.Value
+		_ = v.As(&m)
+		out := make(map[string]any, len(m))
+		for k, e := range m {
+			out[k] = jsonOf(tb, e)
+		}
+		return out
+	case tftypes.List, tftypes.Set:
+		var l []tftypes.Value
+		_ = v.As(&l)
+		out := make([]any, len(l))
+		for i, e := range l {
+			out[i] = jsonOf(tb, e)
+		}
+		return out
+	default:
+		switch {
+		case t.Is(tftypes.String):
+			var s string
+			_ = v.As(&s)
+			return s
+		case t.Is(tftypes.Bool):
+			var b bool
+			_ = v.As(&b)
+			return b
+		case t.Is(tftypes.Number):
+			n := new(big.Float)
+			_ = v.As(&n)
+			return json.Number(n.Text('g', -1))
+		}
+	}
+	tb.Fatalf("no JSON for a value of type %s", v.Type())
+	return nil
+}
+
+func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func num(n int) tftypes.Value { return tftypes.NewValue(tftypes.Number, big.NewFloat(float64(n))) }
+
+// wideFeatures is width features: the two keys, then f_1, f_2, ... with
+// every fifth an array, as tfbench writes them.
+func wideFeatures(typ tftypes.Object, width int) tftypes.Value {
+	elemType := typ.AttributeTypes["features"].(tftypes.List).ElementType.(tftypes.Object)
+	elems := make([]tftypes.Value, width)
+	for i := range elems {
+		name, ftype := fmt.Sprintf("f_%d", i-1), "double"
+		switch {
+		case i == 0:
+			name, ftype = "entity_id", "string"
+		case i == 1:
+			name, ftype = "event_ts", "timestamp"
+		case (i-1)%5 == 0:
+			ftype = "array<bigint>"
+		}
+		elems[i] = nullFilled(elemType, map[string]tftypes.Value{"name": str(name), "type": str(ftype)})
+	}
+	return tftypes.NewValue(typ.AttributeTypes["features"], elems)
+}
+
+// wideFeatureVersion creates a feature group and returns the
+// configuration of its version v of width features.
+func (d *protocolDriver) wideFeatureGroup() {
+	d.create("mlops_feature_group", d.object("mlops_feature_group", map[string]tftypes.Value{
+		"name":        str("wide"),
+		"primary_key": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{str("entity_id")}),
+		"event_time":  str("event_ts"),
+	}))
+}
+
+func (d *protocolDriver) wideFeatureVersion(version, width int) tftypes.Value {
+	return d.object("mlops_feature_version", map[string]tftypes.Value{
+		"feature_group_id": str("wide"),
+		"version":          num(version),
+		"features":         wideFeatures(d.typ("mlops_feature_version"), width),
+	})
+}
+
+// wideModelVersion is the configuration of version v of model "wide"
+// with width inputs, reading feature version wide/1.
+func (d *protocolDriver) wideModelVersion(version, width int) tftypes.Value {
+	typ := d.typ("mlops_model_version")
+	elemType := typ.AttributeTypes["inputs"].(tftypes.List).ElementType.(tftypes.Object)
+	elems := make([]tftypes.Value, width)
+	for i := range elems {
+		ftype := "double"
+		if (i+1)%5 == 0 {
+			ftype = "array<bigint>"
+		}
+		elems[i] = nullFilled(elemType, map[string]tftypes.Value{"feature": str(fmt.Sprintf("f_%d", i+1)), "type": str(ftype)})
+	}
+	return d.object("mlops_model_version", map[string]tftypes.Value{
+		"model_id":            str("wide"),
+		"version":             num(version),
+		"artifact_uri":        str(fmt.Sprintf("s3://models/wide/%d", version)),
+		"artifact_digest":     str(fmt.Sprintf("sha256:%064x", version)),
+		"feature_version_ids": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("wide/1")}),
+		"inputs":              tftypes.NewValue(typ.AttributeTypes["inputs"], elems),
+	})
+}
+
+// The wide cases of tfbench, in the provider alone: a feature version of
+// 1,000 and 5,000 features and a model version of 1,000 and 5,000 inputs,
+// created (apply) and refreshed unchanged (plan). ns/element should stay
+// flat from 1,000 to 5,000: the provider's share linear in width.
+func BenchmarkWideFeatureVersion(b *testing.B) {
+	for _, width := range []int{1000, 5000} {
+		d := newProtocolDriver(b)
+		d.wideFeatureGroup()
+		b.Run(fmt.Sprintf("apply/%d", width), func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				d.create("mlops_feature_version", d.wideFeatureVersion(i+1, width))
+			}
+			perElement(b, width)
+		})
+		config := d.wideFeatureVersion(1_000_000, width)
+		state := d.create("mlops_feature_version", config)
+		b.Run(fmt.Sprintf("plan/%d", width), func(b *testing.B) {
+			for b.Loop() {
+				d.refresh("mlops_feature_version", config, state)
+			}
+			perElement(b, width)
+		})
+	}
+}
+
+func BenchmarkWideModelVersion(b *testing.B) {
+	for _, width := range []int{1000, 5000} {
+		d := newProtocolDriver(b)
+		d.wideFeatureGroup()
+		d.create("mlops_feature_version", d.wideFeatureVersion(1, width+2))
+		d.create("mlops_model", d.object("mlops_model", map[string]tftypes.Value{"name": str("wide")}))
+		b.Run(fmt.Sprintf("apply/%d", width), func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				d.create("mlops_model_version", d.wideModelVersion(i+1, width))
+			}
+			perElement(b, width)
+		})
+		config := d.wideModelVersion(1_000_000, width)
+		state := d.create("mlops_model_version", config)
+		b.Run(fmt.Sprintf("plan/%d", width), func(b *testing.B) {
+			for b.Loop() {
+				d.refresh("mlops_model_version", config, state)
+			}
+			perElement(b, width)
+		})
+	}
+}
+
+func perElement(b *testing.B, width int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(width), "ns/element")
+}
