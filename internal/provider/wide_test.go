@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"math/big"
 	"path/filepath"
+	"runtime"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/mlops-tf/terraform-provider-mlops/internal/registry"
 )
 
 // protocolDriver plays Terraform's part against the provider's own server
@@ -318,4 +322,81 @@ func BenchmarkWideModelVersion(b *testing.B) {
 
 func perElement(b *testing.B, width int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(width), "ns/element")
+}
+
+// TestWideObjectsAllocateLinearly: the provider's work on a wide object
+// (creating a feature version and a model version, then refreshing and
+// planning them unchanged, through the protocol) allocates in proportion
+// to the width, not more: five times the features or inputs, at most 5.5
+// times the allocations. A check that rescans the list per element, or
+// rebuilds something per element, fails it. It counts allocations, not
+// time.
+func TestWideObjectsAllocateLinearly(t *testing.T) {
+	allocs := func(width int) uint64 {
+		d := newProtocolDriver(t)
+		d.wideFeatureGroup()
+		d.create("mlops_model", d.object("mlops_model", map[string]tftypes.Value{"name": str("wide")}))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		fv := d.wideFeatureVersion(1, width+2)
+		d.refresh("mlops_feature_version", fv, d.create("mlops_feature_version", fv))
+		mv := d.wideModelVersion(1, width)
+		d.refresh("mlops_model_version", mv, d.create("mlops_model_version", mv))
+		runtime.ReadMemStats(&after)
+		return after.Mallocs - before.Mallocs
+	}
+	narrow, wide := allocs(100), allocs(500)
+	if ratio := float64(wide) / float64(narrow); ratio > 5.5 {
+		t.Errorf("100 features and inputs: %d allocations; 500: %d, %.2f times as many (want at most 5.5)", narrow, wide, ratio)
+	} else {
+		t.Logf("100: %d allocations, 500: %d (%.2f×)", narrow, wide, ratio)
+	}
+}
+
+// TestWideListsConvertLinearly: the provider's own per-width work on a
+// wide object — converting its feature or input list from and to the
+// framework's values, the rules the registry runs on it (names and types,
+// the schema hash, comparing a prior list with a planned one) — allocates
+// in proportion to the width, in count and in bytes: five times the width,
+// at most 5.5 times either. It counts allocations, not time.
+func TestWideListsConvertLinearly(t *testing.T) {
+	ctx := context.Background()
+	work := func(width int) func() {
+		features := make([]registry.Feature, width)
+		inputs := make([]registry.Input, width)
+		for i := range features {
+			features[i] = registry.Feature{Name: fmt.Sprintf("f_%d", i), Type: "array<bigint>"}
+			inputs[i] = registry.Input{Feature: features[i].Name, Type: "double"}
+		}
+		return func() {
+			var diags diag.Diagnostics
+			fs, _ := featuresFromList(ctx, featuresToList(features, &diags), &diags)
+			ins, _ := inputsFromList(ctx, inputsToList(inputs, &diags), &diags)
+			_ = registry.CheckFeatures(fs)
+			_ = registry.SchemaHash(fs)
+			_ = registry.FeaturesEquivalent(features, fs) && registry.SameSchema(features, fs)
+			_ = registry.CheckInputNames(ins)
+			_ = registry.InputsEquivalent(inputs, ins)
+			if diags.HasError() || len(fs) != width || len(ins) != width {
+				t.Fatalf("width %d: %v, %d features, %d inputs", width, diags, len(fs), len(ins))
+			}
+		}
+	}
+	measure := func(width int) (allocs, bytes float64) {
+		f := work(width)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		allocs = testing.AllocsPerRun(3, f)
+		runtime.ReadMemStats(&after)
+		return allocs, float64(after.TotalAlloc-before.TotalAlloc) / 4 // AllocsPerRun runs it once more, to warm up
+	}
+	narrowAllocs, narrowBytes := measure(1000)
+	wideAllocs, wideBytes := measure(5000)
+	if r := wideAllocs / narrowAllocs; r > 5.5 {
+		t.Errorf("allocations: %.0f at 1,000, %.0f at 5,000: %.2f times as many (want at most 5.5)", narrowAllocs, wideAllocs, r)
+	}
+	if r := wideBytes / narrowBytes; r > 5.5 {
+		t.Errorf("bytes: %.0f at 1,000, %.0f at 5,000: %.2f times as many (want at most 5.5)", narrowBytes, wideBytes, r)
+	}
+	t.Logf("1,000: %.0f allocations, %.0f B; 5,000: %.0f allocations, %.0f B", narrowAllocs, narrowBytes, wideAllocs, wideBytes)
 }
