@@ -80,7 +80,7 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				CustomType:          versionType{},
 				PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
 			},
-			"features": schema.ListNestedAttribute{
+			"features": wideList(schema.ListNestedAttribute{
 				MarkdownDescription: "The schema, in order. Names are unique. New features may be appended in place; " +
 					"removing, renaming, reordering or retyping a feature needs a new version.",
 				Required: true,
@@ -107,7 +107,7 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 						},
 					},
 				},
-			},
+			}),
 			"deprecated": schema.BoolAttribute{
 				MarkdownDescription: "Marks the version as deprecated: readers get a warning, and the `mlops_feature_version` data source " +
 					"skips it when it looks for the latest version. Defaults to `false`.",

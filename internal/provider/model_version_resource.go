@@ -115,7 +115,7 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:    []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(featureViewIDValidator())},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
 			},
-			"inputs": schema.ListNestedAttribute{
+			"inputs": wideList(schema.ListNestedAttribute{
 				MarkdownDescription: "The features the model reads, in its input order. Unset: every feature of the listed feature versions. " +
 					"A feature found in two listed versions must be written `group.feature`. Changing them creates a new version.",
 				Optional:   true,
@@ -137,7 +137,7 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 						},
 					},
 				},
-			},
+			}),
 			"metrics": schema.MapAttribute{
 				MarkdownDescription: "Evaluation metrics, such as `{ auc = 0.93 }`. Kept exactly as written. Change in place.",
 				Optional:            true,

@@ -400,3 +400,45 @@ func TestWideListsConvertLinearly(t *testing.T) {
 	}
 	t.Logf("1,000: %.0f allocations, %.0f B; 5,000: %.0f allocations, %.0f B", narrowAllocs, narrowBytes, wideAllocs, wideBytes)
 }
+
+// Terraform sees a feature version's features and a model version's inputs
+// as list nested attributes, with their nested attributes required or
+// optional as written, though the framework handles them as lists of
+// objects.
+func TestWideListsShowAsNestedAttributes(t *testing.T) {
+	resp, err := NewProviderServer("test").GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for resource, want := range map[string]map[string]string{
+		"mlops_feature_version": {"features": "required", "features.name": "required", "features.type": "required", "features.description": "optional"},
+		"mlops_model_version":   {"inputs": "optional", "inputs.feature": "required", "inputs.type": "optional"},
+	} {
+		got := map[string]string{}
+		for _, a := range resp.ResourceSchemas[resource].Block.Attributes {
+			if a.NestedType == nil {
+				continue
+			}
+			got[a.Name] = requiredOrOptional(a)
+			if a.NestedType.Nesting != tfprotov6.SchemaObjectNestingModeList {
+				t.Errorf("%s.%s: nesting %v, want a list", resource, a.Name, a.NestedType.Nesting)
+			}
+			for _, n := range a.NestedType.Attributes {
+				got[a.Name+"."+n.Name] = requiredOrOptional(n)
+				if n.Description == "" {
+					t.Errorf("%s.%s.%s: no description", resource, a.Name, n.Name)
+				}
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: nested attributes %v, want %v", resource, got, want)
+		}
+	}
+}
+
+func requiredOrOptional(a *tfprotov6.SchemaAttribute) string {
+	if a.Required {
+		return "required"
+	}
+	return "optional"
+}
