@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -441,4 +443,59 @@ func requiredOrOptional(a *tfprotov6.SchemaAttribute) string {
 		return "required"
 	}
 	return "optional"
+}
+
+// The checks of a wide list's nested attributes report at the element's
+// attribute: a bad feature type, name or empty description, a bad input
+// type.
+func TestWideListsCheckEachElement(t *testing.T) {
+	d := newProtocolDriver(t)
+	fv := d.typ("mlops_feature_version")
+	features := fv.AttributeTypes["features"].(tftypes.List)
+	feature := func(name, typ string, description tftypes.Value) tftypes.Value {
+		return tftypes.NewValue(features.ElementType, map[string]tftypes.Value{"name": str(name), "type": str(typ), "description": description})
+	}
+	mv := d.typ("mlops_model_version")
+	inputs := mv.AttributeTypes["inputs"].(tftypes.List)
+	for _, c := range []struct {
+		resource string
+		config   tftypes.Value
+		want     []string
+	}{
+		{"mlops_feature_version", d.object("mlops_feature_version", map[string]tftypes.Value{
+			"feature_group_id": str("g"), "version": num(1),
+			"features": tftypes.NewValue(features, []tftypes.Value{
+				feature("entity_id", "string", tftypes.NewValue(tftypes.String, nil)),
+				feature("Bad-Name", "strng", str("")),
+			}),
+		}), []string{
+			`AttributeName("features").ElementKeyInt(1).AttributeName("description"): Invalid Attribute Value Length`,
+			`AttributeName("features").ElementKeyInt(1).AttributeName("name"): Invalid feature name`,
+			`AttributeName("features").ElementKeyInt(1).AttributeName("type"): Unknown feature type (rule F3)`,
+		}},
+		{"mlops_model_version", d.object("mlops_model_version", map[string]tftypes.Value{
+			"model_id": str("m"), "version": num(1), "artifact_uri": str("s3://m/1"), "artifact_digest": str(fmt.Sprintf("sha256:%064x", 1)),
+			"feature_version_ids": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("g/1")}),
+			"inputs": tftypes.NewValue(inputs, []tftypes.Value{
+				tftypes.NewValue(inputs.ElementType, map[string]tftypes.Value{"feature": str("f"), "type": tftypes.NewValue(tftypes.String, nil)}),
+				tftypes.NewValue(inputs.ElementType, map[string]tftypes.Value{"feature": str("g"), "type": str("array<int")}),
+			}),
+		}), []string{
+			`AttributeName("inputs").ElementKeyInt(1).AttributeName("type"): Unknown feature type (rule F3)`,
+			`AttributeName("inputs").ElementKeyInt(1).AttributeName("type"): Unknown feature type (rule M2)`,
+		}},
+	} {
+		resp, err := d.s.ValidateResourceConfig(d.ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: c.resource, Config: d.dynamic(d.typ(c.resource), c.config)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, diag := range resp.Diagnostics {
+			got = append(got, fmt.Sprintf("%s: %s", diag.Attribute, diag.Summary))
+		}
+		sort.Strings(got)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: diagnostics\n%s\nwant\n%s", c.resource, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
 }
