@@ -45,12 +45,6 @@ type featureVersionModel struct {
 	CreatedAt      types.String `tfsdk:"created_at"`
 }
 
-type featureModel struct {
-	Name        types.String     `tfsdk:"name"`
-	Type        featureTypeValue `tfsdk:"type"`
-	Description types.String     `tfsdk:"description"`
-}
-
 var featureAttrTypes = map[string]attr.Type{
 	"name":        types.StringType,
 	"type":        featureTypeType{},

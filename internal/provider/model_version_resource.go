@@ -51,11 +51,6 @@ type modelVersionModel struct {
 	CreatedAt         types.String `tfsdk:"created_at"`
 }
 
-type inputModel struct {
-	Feature types.String     `tfsdk:"feature"`
-	Type    featureTypeValue `tfsdk:"type"`
-}
-
 var inputAttrTypes = map[string]attr.Type{
 	"feature": types.StringType,
 	"type":    featureTypeType{},

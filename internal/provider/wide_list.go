@@ -39,12 +39,13 @@ type wideListAttribute struct {
 // defaults (none of those would run).
 func wideList(a schema.ListNestedAttribute) wideListAttribute {
 	attrTypes := make(map[string]attr.Type, len(a.NestedObject.Attributes))
+	strs := make(map[string]schema.StringAttribute, len(a.NestedObject.Attributes))
 	for name, nested := range a.NestedObject.Attributes {
 		s, ok := nested.(schema.StringAttribute)
 		if !ok || len(s.PlanModifiers) > 0 || s.Default != nil {
 			panic("wideList: nested attribute " + name + " is not a plain string attribute")
 		}
-		attrTypes[name] = s.GetType()
+		attrTypes[name], strs[name] = s.GetType(), s
 	}
 	return wideListAttribute{
 		ListAttribute: schema.ListAttribute{
@@ -53,7 +54,7 @@ func wideList(a schema.ListNestedAttribute) wideListAttribute {
 			Required:            a.Required,
 			Optional:            a.Optional,
 			Computed:            a.Computed,
-			Validators:          append(append([]validator.List{}, a.Validators...), nestedChecks{a.NestedObject.Attributes}),
+			Validators:          append(append([]validator.List{}, a.Validators...), nestedChecks{strs}),
 			PlanModifiers:       a.PlanModifiers,
 		},
 		Nested: a,
@@ -64,7 +65,9 @@ func wideList(a schema.ListNestedAttribute) wideListAttribute {
 // framework does for a list nested attribute: a value type's own
 // validation (such as the feature type language), then, if that passed,
 // the attribute's validators, each at the element's attribute path.
-type nestedChecks struct{ attributes map[string]schema.Attribute }
+type nestedChecks struct {
+	attributes map[string]schema.StringAttribute
+}
 
 func (v nestedChecks) Description(context.Context) string {
 	return "each element's attributes are checked"
@@ -109,7 +112,7 @@ func (v nestedChecks) ValidateList(ctx context.Context, req validator.ListReques
 			}
 			str, d := s.ToStringValue(ctx)
 			resp.Diagnostics.Append(d...)
-			for _, check := range v.attributes[name].(schema.StringAttribute).Validators {
+			for _, check := range v.attributes[name].Validators {
 				r := &validator.StringResponse{}
 				check.ValidateString(ctx, validator.StringRequest{
 					Path: p, PathExpression: p.Expression(), ConfigValue: str, Config: req.Config,

@@ -39,7 +39,10 @@ func newProtocolDriver(tb testing.TB) *protocolDriver {
 		tb.Fatal(err)
 	}
 	d.schemas = sch.ResourceSchemas
-	providerType := sch.Provider.ValueType().(tftypes.Object)
+	providerType, ok := sch.Provider.ValueType().(tftypes.Object)
+	if !ok {
+		tb.Fatalf("provider schema of type %s", sch.Provider.ValueType())
+	}
 	config := nullFilled(providerType, map[string]tftypes.Value{
 		"registry": tftypes.NewValue(tftypes.String, "sqlite://"+filepath.Join(tb.TempDir(), "registry.db")),
 	})
@@ -59,7 +62,11 @@ func (d *protocolDriver) typ(resource string) tftypes.Object {
 	if !ok {
 		d.tb.Fatalf("no resource %s", resource)
 	}
-	return s.ValueType().(tftypes.Object)
+	typ, ok := s.ValueType().(tftypes.Object)
+	if !ok {
+		d.tb.Fatalf("%s: schema of type %s", resource, s.ValueType())
+	}
+	return typ
 }
 
 // create validates, plans and applies a new object, as terraform apply
@@ -209,14 +216,28 @@ func jsonOf(tb testing.TB, v tftypes.Value) any {
 	return nil
 }
 
+// listOfObjects is the type of an attribute that holds a list of objects,
+// and of its elements.
+func listOfObjects(tb testing.TB, typ tftypes.Object, name string) (tftypes.List, tftypes.Object) {
+	l, ok := typ.AttributeTypes[name].(tftypes.List)
+	if !ok {
+		tb.Fatalf("%s is a %s, not a list", name, typ.AttributeTypes[name])
+	}
+	o, ok := l.ElementType.(tftypes.Object)
+	if !ok {
+		tb.Fatalf("%s is a list of %s, not of objects", name, l.ElementType)
+	}
+	return l, o
+}
+
 func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
 func num(n int) tftypes.Value { return tftypes.NewValue(tftypes.Number, big.NewFloat(float64(n))) }
 
 // wideFeatures is width features: the two keys, then f_1, f_2, ... with
 // every fifth an array, as tfbench writes them.
-func wideFeatures(typ tftypes.Object, width int) tftypes.Value {
-	elemType := typ.AttributeTypes["features"].(tftypes.List).ElementType.(tftypes.Object)
+func wideFeatures(tb testing.TB, typ tftypes.Object, width int) tftypes.Value {
+	_, elemType := listOfObjects(tb, typ, "features")
 	elems := make([]tftypes.Value, width)
 	for i := range elems {
 		name, ftype := fmt.Sprintf("f_%d", i-1), "double"
@@ -247,7 +268,7 @@ func (d *protocolDriver) wideFeatureVersion(version, width int) tftypes.Value {
 	return d.object("mlops_feature_version", map[string]tftypes.Value{
 		"feature_group_id": str("wide"),
 		"version":          num(version),
-		"features":         wideFeatures(d.typ("mlops_feature_version"), width),
+		"features":         wideFeatures(d.tb, d.typ("mlops_feature_version"), width),
 	})
 }
 
@@ -255,7 +276,7 @@ func (d *protocolDriver) wideFeatureVersion(version, width int) tftypes.Value {
 // with width inputs, reading feature version wide/1.
 func (d *protocolDriver) wideModelVersion(version, width int) tftypes.Value {
 	typ := d.typ("mlops_model_version")
-	elemType := typ.AttributeTypes["inputs"].(tftypes.List).ElementType.(tftypes.Object)
+	_, elemType := listOfObjects(d.tb, typ, "inputs")
 	elems := make([]tftypes.Value, width)
 	for i := range elems {
 		ftype := "double"
@@ -451,12 +472,12 @@ func requiredOrOptional(a *tfprotov6.SchemaAttribute) string {
 func TestWideListsCheckEachElement(t *testing.T) {
 	d := newProtocolDriver(t)
 	fv := d.typ("mlops_feature_version")
-	features := fv.AttributeTypes["features"].(tftypes.List)
+	features, _ := listOfObjects(t, fv, "features")
 	feature := func(name, typ string, description tftypes.Value) tftypes.Value {
 		return tftypes.NewValue(features.ElementType, map[string]tftypes.Value{"name": str(name), "type": str(typ), "description": description})
 	}
 	mv := d.typ("mlops_model_version")
-	inputs := mv.AttributeTypes["inputs"].(tftypes.List)
+	inputs, _ := listOfObjects(t, mv, "inputs")
 	for _, c := range []struct {
 		resource string
 		config   tftypes.Value
