@@ -124,3 +124,50 @@ func knownInt64(i types.Int64) *int64 {
 	v := i.ValueInt64()
 	return &v
 }
+
+// listObjectStrings reads the string attributes names of each object in a
+// list (a list nested attribute's value), in order, without the
+// framework's reflection, which costs a regular expression compiled per
+// field and element: out[i][j] is element i's attribute names[j], "" when
+// null. known is false when the list, an element or one of those
+// attributes is not known yet; null is nil and known.
+func listObjectStrings(ctx context.Context, l types.List, names ...string) (out [][]string, known bool, diags diag.Diagnostics) {
+	if l.IsUnknown() {
+		return nil, false, nil
+	}
+	if l.IsNull() {
+		return nil, true, nil
+	}
+	elems := l.Elements()
+	out = make([][]string, len(elems))
+	known = true
+	for i, e := range elems {
+		obj, ok := e.(basetypes.ObjectValuable)
+		if !ok {
+			diags.AddError("Unexpected list element", "A list element is a "+e.Type(ctx).String()+", not an object. This is a bug in the provider.")
+			return nil, false, diags
+		}
+		o, d := obj.ToObjectValue(ctx)
+		diags.Append(d...)
+		if o.IsUnknown() {
+			return nil, false, diags
+		}
+		attrs := o.Attributes()
+		row := make([]string, len(names))
+		for j, name := range names {
+			s, ok := attrs[name].(basetypes.StringValuable)
+			if !ok {
+				diags.AddError("Unexpected attribute", "Attribute "+name+" of a list element is not a string. This is a bug in the provider.")
+				return nil, false, diags
+			}
+			v, d := s.ToStringValue(ctx)
+			diags.Append(d...)
+			if v.IsUnknown() {
+				known = false
+			}
+			row[j] = v.ValueString()
+		}
+		out[i] = row
+	}
+	return out, known, diags
+}

@@ -45,12 +45,6 @@ type featureVersionModel struct {
 	CreatedAt      types.String `tfsdk:"created_at"`
 }
 
-type featureModel struct {
-	Name        types.String     `tfsdk:"name"`
-	Type        featureTypeValue `tfsdk:"type"`
-	Description types.String     `tfsdk:"description"`
-}
-
 var featureAttrTypes = map[string]attr.Type{
 	"name":        types.StringType,
 	"type":        featureTypeType{},
@@ -80,7 +74,7 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				CustomType:          versionType{},
 				PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
 			},
-			"features": schema.ListNestedAttribute{
+			"features": wideList(schema.ListNestedAttribute{
 				MarkdownDescription: "The schema, in order. Names are unique. New features may be appended in place; " +
 					"removing, renaming, reordering or retyping a feature needs a new version.",
 				Required: true,
@@ -107,7 +101,7 @@ func (r *featureVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 						},
 					},
 				},
-			},
+			}),
 			"deprecated": schema.BoolAttribute{
 				MarkdownDescription: "Marks the version as deprecated: readers get a warning, and the `mlops_feature_version` data source " +
 					"skips it when it looks for the latest version. Defaults to `false`.",
@@ -276,23 +270,17 @@ func featureVersionFromRegistry(v registry.FeatureVersion, diags *diag.Diagnosti
 // featuresFromList converts a features list. known is false when the list
 // or any name or type in it is not known yet.
 func featuresFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) ([]registry.Feature, bool) {
-	if l.IsNull() || l.IsUnknown() {
+	if l.IsNull() {
 		return nil, false
 	}
-	for _, e := range l.Elements() {
-		if e.IsUnknown() {
-			return nil, false
-		}
+	rows, known, d := listObjectStrings(ctx, l, "name", "type", "description")
+	diags.Append(d...)
+	if rows == nil {
+		return nil, false
 	}
-	var models []featureModel
-	diags.Append(l.ElementsAs(ctx, &models, false)...)
-	features := make([]registry.Feature, len(models))
-	known := true
-	for i, m := range models {
-		if m.Name.IsUnknown() || m.Type.IsUnknown() {
-			known = false
-		}
-		features[i] = registry.Feature{Name: m.Name.ValueString(), Type: m.Type.ValueString(), Description: m.Description.ValueString()}
+	features := make([]registry.Feature, len(rows))
+	for i, r := range rows {
+		features[i] = registry.Feature{Name: r[0], Type: r[1], Description: r[2]}
 	}
 	return features, known
 }

@@ -51,11 +51,6 @@ type modelVersionModel struct {
 	CreatedAt         types.String `tfsdk:"created_at"`
 }
 
-type inputModel struct {
-	Feature types.String     `tfsdk:"feature"`
-	Type    featureTypeValue `tfsdk:"type"`
-}
-
 var inputAttrTypes = map[string]attr.Type{
 	"feature": types.StringType,
 	"type":    featureTypeType{},
@@ -115,7 +110,7 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:    []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(featureViewIDValidator())},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
 			},
-			"inputs": schema.ListNestedAttribute{
+			"inputs": wideList(schema.ListNestedAttribute{
 				MarkdownDescription: "The features the model reads, in its input order. Unset: every feature of the listed feature versions. " +
 					"A feature found in two listed versions must be written `group.feature`. Changing them creates a new version.",
 				Optional:   true,
@@ -137,7 +132,7 @@ func (r *modelVersionResource) Schema(_ context.Context, _ resource.SchemaReques
 						},
 					},
 				},
-			},
+			}),
 			"metrics": schema.MapAttribute{
 				MarkdownDescription: "Evaluation metrics, such as `{ auc = 0.93 }`. Kept exactly as written. Change in place.",
 				Optional:            true,
@@ -364,25 +359,17 @@ func knownStrings(s types.Set) (known []string, all bool) {
 // inputsFromList converts inputs; nil means unset (every feature). known is
 // false when any part is unknown.
 func inputsFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) ([]registry.Input, bool) {
-	if l.IsUnknown() {
+	rows, known, d := listObjectStrings(ctx, l, "feature", "type")
+	diags.Append(d...)
+	if !known {
 		return nil, false
 	}
-	if l.IsNull() {
+	if rows == nil {
 		return nil, true
 	}
-	for _, e := range l.Elements() {
-		if e.IsUnknown() {
-			return nil, false
-		}
-	}
-	var models []inputModel
-	diags.Append(l.ElementsAs(ctx, &models, false)...)
-	inputs := make([]registry.Input, len(models))
-	for i, m := range models {
-		if m.Feature.IsUnknown() || m.Type.IsUnknown() {
-			return nil, false
-		}
-		inputs[i] = registry.Input{Feature: m.Feature.ValueString(), Type: m.Type.ValueString()}
+	inputs := make([]registry.Input, len(rows))
+	for i, r := range rows {
+		inputs[i] = registry.Input{Feature: r[0], Type: r[1]}
 	}
 	return inputs, true
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,25 @@ func NewProviderServer(version string) *Server {
 type Server struct {
 	tfprotov6.ProviderServer
 	provider *mlopsProvider
+
+	wideSchemas     sync.Once
+	terraformSchema map[string]*tfprotov6.Schema
+}
+
+// GetProviderSchema is the framework's, with each resource that has a wide
+// list (see wideListAttribute) as Terraform is to see it.
+func (s *Server) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	resp, err := s.ProviderServer.GetProviderSchema(ctx, req)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	s.wideSchemas.Do(func() { s.terraformSchema = terraformSchemas(ctx, s.provider) })
+	for name, sch := range s.terraformSchema {
+		if _, ok := resp.ResourceSchemas[name]; ok {
+			resp.ResourceSchemas[name] = sch
+		}
+	}
+	return resp, nil
 }
 
 // Close stops the provider for good: it cancels the requests still being

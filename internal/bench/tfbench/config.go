@@ -196,6 +196,20 @@ resource "mlops_model_version" "wide" {
 `, 1, inputs(width))
 }
 
+// printedConfig is the configuration that -config prints: the mix of n
+// objects, or with wide set, the wide case of width n.
+func printedConfig(n int, wide string) (string, error) {
+	switch wide {
+	case "":
+		return mlopsConfig(n), nil
+	case "features":
+		return wideFeatureVersionConfig(n), nil
+	case "inputs":
+		return wideInputsConfig(n), nil
+	}
+	return "", fmt.Errorf("-wide %q: want features or inputs", wide)
+}
+
 var (
 	mlopsResource = regexp.MustCompile(`^resource "mlops_(\w+)" "(\w+)" \{$`)
 	mlopsIDRef    = regexp.MustCompile(`\bmlops_(\w+)\.(\w+)\.id\b`)

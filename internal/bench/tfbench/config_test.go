@@ -45,3 +45,17 @@ func TestTerraformDataFairConfig(t *testing.T) {
 		t.Errorf("wide feature version: %d features, want 50", got)
 	}
 }
+
+// -config N -wide prints the wide cases the benchmark measures, for
+// profiling them.
+func TestPrintedConfig(t *testing.T) {
+	for wide, want := range map[string]string{"": mlopsConfig(13), "features": wideFeatureVersionConfig(13), "inputs": wideInputsConfig(13)} {
+		got, err := printedConfig(13, wide)
+		if err != nil || got != want {
+			t.Errorf("-wide %q: got an error %v or another configuration", wide, err)
+		}
+	}
+	if _, err := printedConfig(13, "columns"); err == nil {
+		t.Error("-wide columns: no error")
+	}
+}

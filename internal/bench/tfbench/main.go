@@ -38,14 +38,19 @@ func main() {
 	destroyUpTo := flag.Int("destroy-up-to", 1000, "time destroy only for N up to this (terraform_data's own destroy of 5,000 takes over ten minutes)")
 	emit := flag.Int("config", 0, "print the configuration of N registry objects and exit (for profiling)")
 	fair := flag.Bool("fair", false, "with -config, print its terraform_data counterpart instead")
+	wideKind := flag.String("wide", "", "with -config N, print the wide case of width N instead of the mix: features (a feature version) or inputs (a model version)")
 	postgres := flag.Bool("postgres", true, "also measure the mix on a throwaway PostgreSQL (where PostgreSQL is installed)")
 	flag.Parse()
 	if *emit > 0 {
-		if *fair {
-			fmt.Print(terraformDataFairConfig(mlopsConfig(*emit)))
-		} else {
-			fmt.Print(mlopsConfig(*emit))
+		config, err := printedConfig(*emit, *wideKind)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tfbench:", err)
+			os.Exit(2)
 		}
+		if *fair {
+			config = terraformDataFairConfig(config)
+		}
+		fmt.Print(config)
 		return
 	}
 	m := machine()
