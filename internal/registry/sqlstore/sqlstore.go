@@ -57,8 +57,6 @@ type Dialect struct {
 	BeforeMigrate string
 	// Placeholders rewrites a query written with ? placeholders.
 	Placeholders func(query string) string
-	// AfterWrite, when set, runs after each committed write transaction.
-	AfterWrite string
 	// TxOptions are the options of write transactions.
 	TxOptions *sql.TxOptions
 	// LockEnvironment, when set, is the first statement of each write
@@ -129,6 +127,7 @@ type Store struct {
 	d       Dialect
 	log     hclog.Logger
 	queries atomic.Int64
+	commits atomic.Int64
 	retries atomic.Int64
 	writeMu sync.Mutex // held by each write when d.SerialWrites
 	// retryBudget is RetryBudget but in tests.
@@ -412,12 +411,6 @@ func (s *Store) Update(ctx context.Context, env string, fn func(registry.Tx) err
 		}
 		return explain(s.d, err)
 	}
-	if s.d.AfterWrite != "" {
-		// Best effort: the write is committed whatever this returns.
-		if _, cerr := s.db.ExecContext(ctx, s.d.AfterWrite); cerr != nil {
-			s.log.Debug("after-write statement failed", "sql", s.d.AfterWrite, "error", cerr.Error())
-		}
-	}
 	return nil
 }
 
@@ -474,12 +467,18 @@ func (s *Store) update(ctx context.Context, env string, fn func(registry.Tx) err
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing a registry transaction: %w", err)
 	}
+	s.commits.Add(1)
 	return nil
 }
 
 // Queries is the number of queries the store has sent, for tests and
 // benchmarks that count round trips.
 func (s *Store) Queries() int64 { return s.queries.Load() }
+
+// Commits is the number of write transactions the store has committed,
+// for tests that count what each write costs: each commit is one sync of
+// the database to disk.
+func (s *Store) Commits() int64 { return s.commits.Load() }
 
 // Retries is the number of times a write transaction was run again after a
 // conflict or a broken connection, for tests.
