@@ -257,10 +257,80 @@ func BenchmarkCreateFeatureVersion(b *testing.B) {
 	}
 }
 
+// writeChain makes, with write, the writes of one new chain (number n) in
+// the order Terraform applies them: the benchmark's mix of a feature group,
+// two feature versions, a feature pipeline, a feature view, a model, a
+// training pipeline, two model versions (one reading the view), their
+// approvals, an alias and a deployment with a canary.
+func writeChain(reg *registry.Registry, n int, write func(what string, fn func() error)) {
+	ctx := context.Background()
+	group, model := fmt.Sprintf("new_group_%d", n), fmt.Sprintf("new-model-%d", n)
+	fv := func(v int) string { return fmt.Sprintf("%s/%d", group, v) }
+	mv := func(v int) string { return fmt.Sprintf("%s/%d", model, v) }
+	view := fmt.Sprintf("new_view_%d", n)
+	features := []registry.Feature{{Name: "entity_id", Type: "string"}}
+	for f := 0; f < 20; f++ {
+		features = append(features, registry.Feature{Name: fmt.Sprintf("f_%d", f), Type: "double"})
+	}
+	write("create feature group", func() error {
+		_, err := reg.CreateFeatureGroup(ctx, registry.FeatureGroup{Name: group, PrimaryKey: []string{"entity_id"}})
+		return err
+	})
+	for v := int64(1); v <= 2; v++ {
+		write(fmt.Sprintf("create feature version %d", v), func() error {
+			_, err := reg.CreateFeatureVersion(ctx, registry.FeatureVersion{Group: group, Version: v, Features: features})
+			return err
+		})
+	}
+	write("create feature pipeline", func() error {
+		_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: fmt.Sprintf("new-group-%d", n), Kind: registry.PipelineFeature, Enabled: true,
+			Writes: registry.PipelineWrites{FeatureVersionIDs: []string{fv(1), fv(2)}}})
+		return err
+	})
+	write("create feature view", func() error {
+		_, err := reg.CreateFeatureView(ctx, registry.FeatureView{Name: view, Version: 1, Sources: []registry.FeatureViewSource{{FeatureVersionID: fv(2)}}})
+		return err
+	})
+	write("create model", func() error {
+		_, err := reg.CreateModel(ctx, registry.Model{Name: model})
+		return err
+	})
+	write("create training pipeline", func() error {
+		_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: model + "-training", Kind: registry.PipelineTraining, Enabled: true,
+			Reads:  registry.PipelineReads{FeatureVersionIDs: []string{fv(1), fv(2)}},
+			Writes: registry.PipelineWrites{ModelID: model}})
+		return err
+	})
+	write("create model version", func() error {
+		_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: model, Version: 1, ArtifactURI: "s3://m/new/1",
+			FeatureVersionIDs: []string{fv(1)}, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}, Metrics: map[string]string{"auc": "0.9"}})
+		return err
+	})
+	write("create model version on a view", func() error {
+		_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: model, Version: 2, ArtifactURI: "s3://m/new/2",
+			FeatureViewIDs: []string{view + "/1"}, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}})
+		return err
+	})
+	for v := 1; v <= 2; v++ {
+		write(fmt.Sprintf("create approval %d", v), func() error {
+			_, err := reg.CreateApproval(ctx, registry.Approval{ModelVersionID: mv(v), Status: registry.ApprovalApproved})
+			return err
+		})
+	}
+	write("create alias", func() error {
+		_, err := reg.CreateModelAlias(ctx, registry.ModelAlias{Model: model, Name: "champion", ModelVersionID: mv(2)})
+		return err
+	})
+	write("create deployment", func() error {
+		_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: fmt.Sprintf("new-deployment-%d", n), ModelVersion: mv(2), Replicas: registry.DefaultReplicas,
+			Canary: &registry.Canary{ModelVersion: mv(1), Percent: 10}})
+		return err
+	})
+}
+
 // writeCosts runs, on a registry holding the seed chain and `extra` other
-// chains, the writes of one new chain in the order Terraform applies them
-// (the benchmark's mix), then an update and a delete, and returns the
-// queries and commits of each.
+// chains, the writes of one new chain, then an update and a delete of its
+// deployment, and returns the queries and commits of each.
 func writeCosts(t *testing.T, extra int) (queries, commits map[string]int64, order []string) {
 	t.Helper()
 	ctx := context.Background()
@@ -275,65 +345,8 @@ func writeCosts(t *testing.T, extra int) (queries, commits map[string]int64, ord
 		queries[what], commits[what] = store.Queries()-q, store.Commits()-c
 		order = append(order, what)
 	}
-	features := []registry.Feature{{Name: "entity_id", Type: "string"}}
-	for f := 0; f < 20; f++ {
-		features = append(features, registry.Feature{Name: fmt.Sprintf("f_%d", f), Type: "double"})
-	}
-	write("create feature group", func() error {
-		_, err := reg.CreateFeatureGroup(ctx, registry.FeatureGroup{Name: "new_group", PrimaryKey: []string{"entity_id"}})
-		return err
-	})
-	for v := int64(1); v <= 2; v++ {
-		write(fmt.Sprintf("create feature version %d", v), func() error {
-			_, err := reg.CreateFeatureVersion(ctx, registry.FeatureVersion{Group: "new_group", Version: v, Features: features})
-			return err
-		})
-	}
-	write("create feature pipeline", func() error {
-		_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: "new-group", Kind: registry.PipelineFeature, Enabled: true,
-			Writes: registry.PipelineWrites{FeatureVersionIDs: []string{"new_group/1", "new_group/2"}}})
-		return err
-	})
-	write("create feature view", func() error {
-		_, err := reg.CreateFeatureView(ctx, registry.FeatureView{Name: "new_view", Version: 1, Sources: []registry.FeatureViewSource{{FeatureVersionID: "new_group/2"}}})
-		return err
-	})
-	write("create model", func() error {
-		_, err := reg.CreateModel(ctx, registry.Model{Name: "new-model"})
-		return err
-	})
-	write("create training pipeline", func() error {
-		_, err := reg.CreatePipeline(ctx, registry.Pipeline{Name: "new-model-training", Kind: registry.PipelineTraining, Enabled: true,
-			Reads:  registry.PipelineReads{FeatureVersionIDs: []string{"new_group/1", "new_group/2"}},
-			Writes: registry.PipelineWrites{ModelID: "new-model"}})
-		return err
-	})
-	write("create model version", func() error {
-		_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: "new-model", Version: 1, ArtifactURI: "s3://m/new/1",
-			FeatureVersionIDs: []string{"new_group/1"}, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}, Metrics: map[string]string{"auc": "0.9"}})
-		return err
-	})
-	write("create model version on a view", func() error {
-		_, err := reg.CreateModelVersion(ctx, registry.ModelVersion{Model: "new-model", Version: 2, ArtifactURI: "s3://m/new/2",
-			FeatureViewIDs: []string{"new_view/1"}, Inputs: []registry.Input{{Feature: "f_1", Type: "double"}}})
-		return err
-	})
-	for v := 1; v <= 2; v++ {
-		write(fmt.Sprintf("create approval %d", v), func() error {
-			_, err := reg.CreateApproval(ctx, registry.Approval{ModelVersionID: fmt.Sprintf("new-model/%d", v), Status: registry.ApprovalApproved})
-			return err
-		})
-	}
-	write("create alias", func() error {
-		_, err := reg.CreateModelAlias(ctx, registry.ModelAlias{Model: "new-model", Name: "champion", ModelVersionID: "new-model/2"})
-		return err
-	})
-	write("create deployment", func() error {
-		_, err := reg.CreateDeployment(ctx, registry.Deployment{Name: "new-deployment", ModelVersion: "new-model/2", Replicas: registry.DefaultReplicas,
-			Canary: &registry.Canary{ModelVersion: "new-model/1", Percent: 10}})
-		return err
-	})
-	d, err := reg.Deployment(ctx, "new-deployment")
+	writeChain(reg, 0, write)
+	d, err := reg.Deployment(ctx, "new-deployment-0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,4 +404,23 @@ func TestWritesCostTheChainNotTheRegistry(t *testing.T) {
 	if len(order) != len(budget) {
 		t.Errorf("%d writes measured, %d budgets", len(order), len(budget))
 	}
+}
+
+// BenchmarkWriteChain: the writes of one chain of the benchmark's mix (13
+// objects, each its own transaction), on a registry of 10 other chains.
+func BenchmarkWriteChain(b *testing.B) {
+	reg, store := chainRegistry(b, 10)
+	q, c := store.Queries(), store.Commits()
+	n := 0
+	b.ResetTimer()
+	for b.Loop() {
+		n++
+		writeChain(reg, n, func(what string, fn func() error) {
+			if err := fn(); err != nil {
+				b.Fatalf("%s: %v", what, err)
+			}
+		})
+	}
+	b.ReportMetric(float64(store.Queries()-q)/float64(b.N), "queries/op")
+	b.ReportMetric(float64(store.Commits()-c)/float64(b.N), "commits/op")
 }

@@ -62,8 +62,9 @@ func Dialect() sqlstore.Dialect {
 		// Set when the schema is created, not at open: setting it writes to
 		// the file, and opening must not write to a file that is not a
 		// registry.
-		BeforeMigrate: "PRAGMA journal_mode=WAL",
-		SerialWrites:  true,
+		BeforeMigrate:     "PRAGMA journal_mode=WAL",
+		SerialWrites:      true,
+		PrepareStatements: true,
 	}
 }
 
