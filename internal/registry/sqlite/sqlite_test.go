@@ -592,7 +592,8 @@ func TestOpenErrors(t *testing.T) {
 
 // TestWritesAreDurableAndTheFileHoldsThemAfterClose: each connection syncs
 // its commits (synchronous=FULL: in WAL mode, NORMAL would not), writes are
-// not copied into the database file one by one, and closing the store
+// not copied into the database file one by one (a checkpoint after each
+// write costs two more syncs), and closing the store
 // copies them all: a copy of the file alone then holds every write, as
 // after a provider process ends. A store that is not closed leaves them in
 // the write-ahead log, and the next open reads them.
@@ -624,6 +625,13 @@ func TestWritesAreDurableAndTheFileHoldsThemAfterClose(t *testing.T) {
 	}
 	if _, err := newRegistry(t, open(t, killed), "dev").FeatureGroup(ctx, "g2"); err != nil {
 		t.Errorf("the writes of a process that did not close the registry are lost: %v", err)
+	}
+	// Not checkpointed one by one: the file alone does not hold the last
+	// write yet.
+	unclosed := filepath.Join(t.TempDir(), "unclosed.db")
+	copyFile(t, path, unclosed)
+	if _, err := newRegistry(t, open(t, unclosed), "dev").FeatureGroup(ctx, "g2"); !registry.IsNotFound(err) {
+		t.Errorf("the database file holds the last write before close (%v): each write was checkpointed, two more syncs per write", err)
 	}
 
 	if err := s.Close(); err != nil {
