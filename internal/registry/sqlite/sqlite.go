@@ -5,6 +5,13 @@
 // with BEGIN IMMEDIATE and waits up to BusyTimeout for another writer, so
 // that Terraform's parallel operations never see "database is locked".
 //
+// A write is durable when its transaction commits: with synchronous=FULL,
+// the commit syncs the write-ahead log to disk. The log is copied into the
+// database file by SQLite's automatic checkpoints (every 1,000 pages) and
+// when the store is closed, as the provider process ends: the file alone
+// then holds the registry again. A process that is killed leaves its
+// committed writes in the log, and the next open of the file reads them.
+//
 // Opening and reading never write: a missing file reads as an empty
 // registry and is created, with mode 0600, at the first write.
 package sqlite
@@ -55,12 +62,9 @@ func Dialect() sqlstore.Dialect {
 		// Set when the schema is created, not at open: setting it writes to
 		// the file, and opening must not write to a file that is not a
 		// registry.
-		BeforeMigrate: "PRAGMA journal_mode=WAL",
-		// The provider process ends without closing the store: copy each
-		// write from the write-ahead log into the database file at once, so
-		// that the file alone holds the registry (a backup of it included).
-		AfterWrite:   "PRAGMA wal_checkpoint(PASSIVE)",
-		SerialWrites: true,
+		BeforeMigrate:     "PRAGMA journal_mode=WAL",
+		SerialWrites:      true,
+		PrepareStatements: true,
 	}
 }
 
@@ -112,6 +116,8 @@ func (b *backend) DB(_ context.Context, create bool) (*sql.DB, error) {
 	q.Add("mode", "rw")
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
+	// Durable on commit: in WAL mode, NORMAL would sync only at checkpoints.
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+b.path+"?"+q.Encode())
 	if err != nil {

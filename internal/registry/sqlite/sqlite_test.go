@@ -589,3 +589,73 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatalf("Open of a non-database: %v", err)
 	}
 }
+
+// TestWritesAreDurableAndTheFileHoldsThemAfterClose: each connection syncs
+// its commits (synchronous=FULL: in WAL mode, NORMAL would not), writes are
+// not copied into the database file one by one (a checkpoint after each
+// write costs two more syncs), and closing the store
+// copies them all: a copy of the file alone then holds every write, as
+// after a provider process ends. A store that is not closed leaves them in
+// the write-ahead log, and the next open reads them.
+func TestWritesAreDurableAndTheFileHoldsThemAfterClose(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.db")
+	s, err := sqlite.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRegistry(t, s, "dev")
+	for i := range 3 {
+		if _, err := r.CreateFeatureGroup(ctx, registry.FeatureGroup{Name: fmt.Sprintf("g%d", i), PrimaryKey: []string{"id"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var synchronous int
+	if err := s.DB().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&synchronous); err != nil || synchronous != 2 {
+		t.Errorf("PRAGMA synchronous = %d, %v; want 2 (FULL)", synchronous, err)
+	}
+	// Killed now: the writes are in the log, and a new open reads them.
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("the writes are not in the write-ahead log: %v, %v", fi, err)
+	}
+	killed := filepath.Join(t.TempDir(), "killed.db")
+	for _, side := range []string{"", "-wal"} {
+		copyFile(t, path+side, killed+side)
+	}
+	if _, err := newRegistry(t, open(t, killed), "dev").FeatureGroup(ctx, "g2"); err != nil {
+		t.Errorf("the writes of a process that did not close the registry are lost: %v", err)
+	}
+	// Not checkpointed one by one: the file alone does not hold the last
+	// write yet.
+	unclosed := filepath.Join(t.TempDir(), "unclosed.db")
+	copyFile(t, path, unclosed)
+	if _, err := newRegistry(t, open(t, unclosed), "dev").FeatureGroup(ctx, "g2"); !registry.IsNotFound(err) {
+		t.Errorf("the database file holds the last write before close (%v): each write was checkpointed, two more syncs per write", err)
+	}
+
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		t.Errorf("closing left %d bytes in the write-ahead log", fi.Size())
+	}
+	alone := filepath.Join(t.TempDir(), "alone.db")
+	copyFile(t, path, alone)
+	for i := range 3 {
+		if _, err := newRegistry(t, open(t, alone), "dev").FeatureGroup(ctx, fmt.Sprintf("g%d", i)); err != nil {
+			t.Errorf("a copy of the file alone after close lacks g%d: %v", i, err)
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -57,8 +57,6 @@ type Dialect struct {
 	BeforeMigrate string
 	// Placeholders rewrites a query written with ? placeholders.
 	Placeholders func(query string) string
-	// AfterWrite, when set, runs after each committed write transaction.
-	AfterWrite string
 	// TxOptions are the options of write transactions.
 	TxOptions *sql.TxOptions
 	// LockEnvironment, when set, is the first statement of each write
@@ -72,6 +70,11 @@ type Dialect struct {
 	// Explain, when set, turns a database error into one that says what it
 	// means for the user (a read-only role, say); nil leaves it as it is.
 	Explain func(error) error
+	// PrepareStatements makes the store prepare each query once and reuse
+	// the statement on every connection, for a driver that would otherwise
+	// parse the query text again at each call (modernc.org/sqlite; pgx
+	// keeps its own cache of statements per connection).
+	PrepareStatements bool
 	// SerialWrites makes the writers of one process take turns before they
 	// reach the database, for a database with one writer at a time (SQLite):
 	// they then wait on a mutex instead of polling the database's lock.
@@ -129,8 +132,12 @@ type Store struct {
 	d       Dialect
 	log     hclog.Logger
 	queries atomic.Int64
+	commits atomic.Int64
 	retries atomic.Int64
 	writeMu sync.Mutex // held by each write when d.SerialWrites
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // by query text, when d.PrepareStatements
 	// retryBudget is RetryBudget but in tests.
 	retryBudget time.Duration
 
@@ -412,12 +419,6 @@ func (s *Store) Update(ctx context.Context, env string, fn func(registry.Tx) err
 		}
 		return explain(s.d, err)
 	}
-	if s.d.AfterWrite != "" {
-		// Best effort: the write is committed whatever this returns.
-		if _, cerr := s.db.ExecContext(ctx, s.d.AfterWrite); cerr != nil {
-			s.log.Debug("after-write statement failed", "sql", s.d.AfterWrite, "error", cerr.Error())
-		}
-	}
 	return nil
 }
 
@@ -462,7 +463,7 @@ func (s *Store) update(ctx context.Context, env string, fn func(registry.Tx) err
 	// Rolled back whatever happens, a panic of fn included; after a commit
 	// this does nothing.
 	defer func() { _ = sqlTx.Rollback() }()
-	t := &tx{q: sqlTx, s: s}
+	t := &tx{q: sqlTx, s: s, sqlTx: sqlTx}
 	if s.d.LockEnvironment != "" {
 		if _, err := t.exec(ctx, s.d.LockEnvironment, env); err != nil {
 			return fmt.Errorf("locking environment %q of the registry for this write: %w", env, err)
@@ -474,6 +475,7 @@ func (s *Store) update(ctx context.Context, env string, fn func(registry.Tx) err
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing a registry transaction: %w", err)
 	}
+	s.commits.Add(1)
 	return nil
 }
 
@@ -481,12 +483,65 @@ func (s *Store) update(ctx context.Context, env string, fn func(registry.Tx) err
 // benchmarks that count round trips.
 func (s *Store) Queries() int64 { return s.queries.Load() }
 
+// Commits is the number of write transactions the store has committed,
+// for tests that count what each write costs: each commit is one sync of
+// the database to disk.
+func (s *Store) Commits() int64 { return s.commits.Load() }
+
 // Retries is the number of times a write transaction was run again after a
 // conflict or a broken connection, for tests.
 func (s *Store) Retries() int64 { return s.retries.Load() }
 
-// Close closes the database handle.
-func (s *Store) Close() error { return s.b.Close() }
+// Close closes the prepared statements and the database handle.
+func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	var errs []error
+	for _, st := range s.stmts {
+		errs = append(errs, st.Close())
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
+	return errors.Join(append(errs, s.b.Close())...)
+}
+
+// maxStatements bounds the prepared statements a store keeps: the
+// registry's queries are a fixed set, save the few whose text follows the
+// number of their arguments.
+const maxStatements = 500
+
+// statement returns query prepared for the store, preparing it the first
+// time, or nil when the dialect does not prepare statements, the cache is
+// full or the query does not prepare (it then runs as text and reports its
+// own error). database/sql prepares it again on each connection it runs on
+// the first time, and reuses it there afterwards.
+func (s *Store) statement(ctx context.Context, query string) *sql.Stmt {
+	if !s.d.PrepareStatements {
+		return nil
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st
+	}
+	if len(s.stmts) >= maxStatements {
+		return nil
+	}
+	s.mu.Lock()
+	db := s.db
+	s.mu.Unlock()
+	if db == nil {
+		return nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[query] = st
+	return st
+}
 
 // DB returns the database handle, for tests that reach behind the registry:
 // nil while the database does not exist.
@@ -505,6 +560,8 @@ type querier interface {
 type tx struct {
 	q querier
 	s *Store
+	// sqlTx is the write transaction q is; nil for reads.
+	sqlTx *sql.Tx
 	// absent holds the tables that do not exist yet: they read as empty.
 	absent map[string]bool
 }
@@ -533,10 +590,41 @@ func (t *tx) Written(ctx context.Context, env string) (bool, error) {
 	return n == 1, err
 }
 
+// on returns what runs query: its prepared statement (in the write
+// transaction, for a write) or, without one, the connection or transaction.
+func (t *tx) on(ctx context.Context, query string) querier {
+	st := t.s.statement(ctx, query)
+	switch {
+	case st == nil:
+		return t.q
+	case t.sqlTx != nil:
+		return stmtQuerier{t.sqlTx.StmtContext(ctx, st)}
+	default:
+		return stmtQuerier{st}
+	}
+}
+
+// stmtQuerier runs a prepared statement as a querier: the query text it is
+// given is the statement's own.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (q stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return q.st.ExecContext(ctx, args...)
+}
+
+func (q stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return q.st.QueryContext(ctx, args...)
+}
+
+func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return q.st.QueryRowContext(ctx, args...)
+}
+
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	t.s.queries.Add(1)
 	start := time.Now()
-	res, err := t.q.ExecContext(ctx, t.s.d.Placeholders(query), args...)
+	q := t.s.d.Placeholders(query)
+	res, err := t.on(ctx, q).ExecContext(ctx, q, args...)
 	t.s.log.Trace("registry query", "sql", query, "duration", time.Since(start).String())
 	return res, err
 }
@@ -544,7 +632,8 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	t.s.queries.Add(1)
 	start := time.Now()
-	rows, err := t.q.QueryContext(ctx, t.s.d.Placeholders(query), args...)
+	q := t.s.d.Placeholders(query)
+	rows, err := t.on(ctx, q).QueryContext(ctx, q, args...)
 	t.s.log.Trace("registry query", "sql", query, "duration", time.Since(start).String())
 	return rows, err
 }
@@ -552,7 +641,8 @@ func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	t.s.queries.Add(1)
 	start := time.Now()
-	row := t.q.QueryRowContext(ctx, t.s.d.Placeholders(query), args...)
+	q := t.s.d.Placeholders(query)
+	row := t.on(ctx, q).QueryRowContext(ctx, q, args...)
 	t.s.log.Trace("registry query", "sql", query, "duration", time.Since(start).String())
 	return row
 }
