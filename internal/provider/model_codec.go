@@ -61,7 +61,8 @@ type codecKey struct {
 func codecFor(ctx context.Context, t reflect.Type, s schema.Schema) *modelCodec {
 	key := codecKey{model: t, version: s.Version, attrs: len(s.Attributes)}
 	if c, ok := codecs.Load(key); ok {
-		return c.(*modelCodec)
+		mc, _ := c.(*modelCodec)
+		return mc
 	}
 	c := buildCodec(ctx, t, s)
 	codecs.Store(key, c)

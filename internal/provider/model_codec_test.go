@@ -101,6 +101,16 @@ func sampleValue(typ tftypes.Type, set bool) tftypes.Value {
 }
 
 func fullValue(typ tftypes.Type) tftypes.Value {
+	switch t := typ.(type) {
+	case tftypes.List:
+		return tftypes.NewValue(typ, []tftypes.Value{fullValue(t.ElementType)})
+	case tftypes.Set:
+		return tftypes.NewValue(typ, []tftypes.Value{fullValue(t.ElementType)})
+	case tftypes.Map:
+		return tftypes.NewValue(typ, map[string]tftypes.Value{"k": fullValue(t.ElementType)})
+	case tftypes.Object:
+		return sampleValue(typ, true)
+	}
 	switch {
 	case typ.Is(tftypes.String):
 		return tftypes.NewValue(typ, "double")
@@ -108,14 +118,6 @@ func fullValue(typ tftypes.Type) tftypes.Value {
 		return tftypes.NewValue(typ, big.NewFloat(1))
 	case typ.Is(tftypes.Bool):
 		return tftypes.NewValue(typ, true)
-	case typ.Is(tftypes.List{}):
-		return tftypes.NewValue(typ, []tftypes.Value{fullValue(typ.(tftypes.List).ElementType)})
-	case typ.Is(tftypes.Set{}):
-		return tftypes.NewValue(typ, []tftypes.Value{fullValue(typ.(tftypes.Set).ElementType)})
-	case typ.Is(tftypes.Map{}):
-		return tftypes.NewValue(typ, map[string]tftypes.Value{"k": fullValue(typ.(tftypes.Map).ElementType)})
-	case typ.Is(tftypes.Object{}):
-		return sampleValue(typ, true)
 	}
 	return tftypes.NewValue(typ, nil)
 }
