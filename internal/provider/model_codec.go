@@ -172,6 +172,10 @@ func getPlan[M any](ctx context.Context, p tfsdk.Plan, dst *M) diag.Diagnostics 
 	return getModel(ctx, p.Raw, resourceSchema(p.Schema), p.Get, dst)
 }
 
+func getConfig[M any](ctx context.Context, c tfsdk.Config, dst *M) diag.Diagnostics {
+	return getModel(ctx, c.Raw, resourceSchema(c.Schema), c.Get, dst)
+}
+
 func setState[M any](ctx context.Context, s *tfsdk.State, m M) diag.Diagnostics {
 	if rs, ok := s.Schema.(schema.Schema); ok {
 		v, ok, err := modelValue(ctx, m, rs)
@@ -192,8 +196,4 @@ func setState[M any](ctx context.Context, s *tfsdk.State, m M) diag.Diagnostics 
 func resourceSchema(s any) schema.Schema {
 	rs, _ := s.(schema.Schema)
 	return rs
-}
-
-func getConfig[M any](ctx context.Context, c tfsdk.Config, dst *M) diag.Diagnostics {
-	return getModel(ctx, c.Raw, resourceSchema(c.Schema), c.Get, dst)
 }

@@ -463,7 +463,7 @@ func (s *Store) update(ctx context.Context, env string, fn func(registry.Tx) err
 	// Rolled back whatever happens, a panic of fn included; after a commit
 	// this does nothing.
 	defer func() { _ = sqlTx.Rollback() }()
-	t := &tx{q: sqlTx, s: s, sqlTx: sqlTx}
+	t := &tx{q: sqlTx, s: s}
 	if s.d.LockEnvironment != "" {
 		if _, err := t.exec(ctx, s.d.LockEnvironment, env); err != nil {
 			return fmt.Errorf("locking environment %q of the registry for this write: %w", env, err)
@@ -560,8 +560,6 @@ type querier interface {
 type tx struct {
 	q querier
 	s *Store
-	// sqlTx is the write transaction q is; nil for reads.
-	sqlTx *sql.Tx
 	// absent holds the tables that do not exist yet: they read as empty.
 	absent map[string]bool
 }
@@ -594,14 +592,13 @@ func (t *tx) Written(ctx context.Context, env string) (bool, error) {
 // transaction, for a write) or, without one, the connection or transaction.
 func (t *tx) on(ctx context.Context, query string) querier {
 	st := t.s.statement(ctx, query)
-	switch {
-	case st == nil:
+	if st == nil {
 		return t.q
-	case t.sqlTx != nil:
-		return stmtQuerier{t.sqlTx.StmtContext(ctx, st)}
-	default:
-		return stmtQuerier{st}
 	}
+	if sqlTx, ok := t.q.(*sql.Tx); ok {
+		return stmtQuerier{sqlTx.StmtContext(ctx, st)}
+	}
+	return stmtQuerier{st}
 }
 
 // stmtQuerier runs a prepared statement as a querier: the query text it is
